@@ -1,0 +1,5 @@
+import ProfileApp from "../components/ProfileApp";
+
+export default function Home() {
+  return <ProfileApp />;
+}

@@ -1,0 +1,2 @@
+use super::{Ctx, Page};
+pub fn build(ctx: &Ctx) -> Page { super::landing::build(ctx) }

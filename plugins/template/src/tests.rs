@@ -1,0 +1,112 @@
+//! Native tests of the whole generator: every arena prompt, every style.
+
+use crate::site::{self, Site};
+use crate::style::Style;
+use crate::topic::Topic;
+
+pub const ARENA_PROMPTS: [&str; 12] = [
+    "Build a landing page for a coffee shop",
+    "Build a clone of the Hacker News front page with upvotes and comments",
+    "Build a Twitter-style profile page with a header image, bio, and a feed of posts",
+    "Build a playable chess board where two people can move pieces in turn",
+    "Build a WhatsApp-style chat screen with a contact list and a message thread",
+    "Build a VS Code style editor layout with a file tree, tabs, and a status bar",
+    "Build a portfolio site for a freelance photographer with a filterable gallery",
+    "Build a pricing page for a SaaS product with three tiers and a monthly/yearly toggle",
+    "Build a dashboard that shows sales by month as a bar chart and a table of top products",
+    "Build a to-do app with categories, due dates, and a dark mode switch",
+    "Build a restaurant menu site with sections, dietary badges, and an order summary",
+    "Build a weather app landing page with a search box and a five-day forecast layout",
+];
+
+fn file<'a>(site: &'a Site, path: &str) -> &'a str {
+    site.files
+        .iter()
+        .find(|(name, _)| name == path)
+        .map(|(_, contents)| contents.as_str())
+        .unwrap_or_else(|| panic!("no {path}"))
+}
+
+#[test]
+fn every_prompt_and_style_gives_a_complete_project() {
+    for prompt in ARENA_PROMPTS {
+        for style in Style::ALL {
+            let site = site::render(prompt, style, 0);
+            for path in ["package.json", "tsconfig.json", "next.config.mjs", "app/layout.tsx",
+                "app/page.tsx", "app/globals.css", "app/data.ts"]
+            {
+                assert!(!file(&site, path).is_empty(), "{prompt}: {path} is empty");
+            }
+            assert!(file(&site, "app/data.ts").contains(&crate::js::quote(&site.title)));
+            assert!(!file(&site, "package.json").contains('^'));
+            for (path, contents) in &site.files {
+                assert!(!contents.contains("```"), "{path} would need a longer fence");
+                assert!(!contents.contains("next/font"), "{path} loads fonts from the network");
+                assert!(!contents.contains("http://") && !contents.contains("https://") || path.ends_with(".d.ts"),
+                    "{path} names a remote URL");
+            }
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_reply_other_seed_other_details() {
+    let prompt = ARENA_PROMPTS[0];
+    let reply = |seed| {
+        let site = site::render(prompt, Style::Studio, seed);
+        crate::reply::format(&site::intro(&site), &site.files)
+    };
+    assert_eq!(reply(7), reply(7));
+    assert_ne!(reply(7), reply(8));
+}
+
+#[test]
+fn different_prompts_give_different_sites() {
+    let coffee = site::render(ARENA_PROMPTS[0], Style::Bold, 1);
+    let chess = site::render(ARENA_PROMPTS[3], Style::Bold, 1);
+    assert_eq!(coffee.topic, Topic::Landing);
+    assert_eq!(chess.topic, Topic::Chess);
+    assert!(coffee.title.contains("Coffee"), "{}", coffee.title);
+    assert!(file(&coffee, "app/page.tsx") != file(&chess, "app/page.tsx"));
+}
+
+#[test]
+fn unknown_prompts_keep_their_words() {
+    let site = site::render("Make a website for my dog grooming business", Style::Paper, 3);
+    assert_eq!(site.topic, Topic::Landing);
+    assert!(site.title.contains("Dog Grooming"), "{}", site.title);
+    assert!(file(&site, "app/data.ts").contains("dog grooming"));
+}
+
+#[test]
+fn request_parameters() {
+    let params = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    };
+    assert_eq!(crate::seed_param(&params(&[("temperature", "0.2"), ("seed", " 42 ")])), Ok(42));
+    assert_eq!(crate::seed_param(&params(&[])), Ok(0));
+    assert!(crate::seed_param(&params(&[("seed", "abc")])).is_err());
+    assert_eq!(crate::style_for("bold"), Ok(Style::Bold));
+    assert!(crate::style_for("gpt-4").is_err());
+}
+
+/// Writes every arena prompt's site to `$TEMPLATE_SITES/<n>-<style>/` for building with
+/// `next build`. Skipped unless the variable is set.
+#[test]
+fn write_sites_for_next_build() {
+    let Ok(root) = std::env::var("TEMPLATE_SITES") else { return };
+    for (index, prompt) in ARENA_PROMPTS.iter().enumerate() {
+        for style in Style::ALL {
+            let site = site::render(prompt, style, 0);
+            let dir = std::path::Path::new(&root)
+                .join(format!("{:02}-{}-{}", index + 1, site.topic.id(), style.id()));
+            for (path, contents) in &site.files {
+                let target = dir.join(path);
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::write(&target, contents).unwrap();
+            }
+            let reply = crate::reply::format(&site::intro(&site), &site.files);
+            std::fs::write(dir.join("REPLY.txt"), reply).unwrap();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Contestants: a provider plugin, one of its models and the parameters to call it with.
+//!
+//! They come from a TOML file (`--contestants`), or from the built-in list of offline
+//! contestants so that a battle runs with no configuration and no API key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::pipeline::SettingValue;
+use crate::plugin::PluginSet;
+
+pub const DEFAULT_CONTESTANTS: &str = include_str!("default_contestants.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContestantsFile {
+    contestants: Vec<Contestant>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contestant {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub model: String,
+    #[serde(default, skip_serializing)]
+    pub params: BTreeMap<String, SettingValue>,
+    /// Secret name (as the plugin declares it) to the environment variable that holds it.
+    #[serde(default)]
+    pub secrets: BTreeMap<String, String>,
+    #[serde(default)]
+    pub allow_hosts: Vec<String>,
+    /// For the replay provider: a recorded reply, or a folder of `<prompt-slug>.md` files.
+    #[serde(default)]
+    pub replay: Option<PathBuf>,
+    /// Enters a battle when no contestants are named.
+    #[serde(default)]
+    pub default: bool,
+}
+
+impl Contestant {
+    pub fn params(&self) -> Vec<(String, String)> {
+        self.params
+            .iter()
+            .map(|(key, value)| (key.clone(), value.to_string()))
+            .collect()
+    }
+
+    /// Why this contestant cannot run with the loaded plugins and this environment, if so.
+    pub fn unavailable_reason(&self, plugins: &PluginSet) -> Option<String> {
+        let Some(provider) = plugins.providers.get(&self.provider) else {
+            return Some(format!("provider plugin `{}` is not loaded", self.provider));
+        };
+        if !provider
+            .info
+            .models
+            .iter()
+            .any(|model| model.id == self.model)
+        {
+            let models: Vec<&str> = provider.info.models.iter().map(|m| m.id.as_str()).collect();
+            return Some(format!(
+                "provider `{}` has no model `{}` (it offers: {})",
+                self.provider,
+                self.model,
+                models.join(", ")
+            ));
+        }
+        for secret in &provider.info.secrets {
+            let variable = self
+                .secrets
+                .get(secret)
+                .map_or(secret.as_str(), String::as_str);
+            if std::env::var_os(variable).is_none_or(|value| value.is_empty()) {
+                return Some(format!("set {variable} to use it"));
+            }
+        }
+        None
+    }
+
+    /// Secret values for the plugin, read from the environment at call time.
+    pub fn secret_values(&self, declared: &[String]) -> std::collections::HashMap<String, String> {
+        declared
+            .iter()
+            .filter_map(|secret| {
+                let variable = self
+                    .secrets
+                    .get(secret)
+                    .map_or(secret.as_str(), String::as_str);
+                std::env::var(variable)
+                    .ok()
+                    .map(|value| (secret.clone(), value))
+            })
+            .collect()
+    }
+
+    /// The recorded reply to replay for `prompt`, when this contestant replays one.
+    pub fn replay_text(&self, prompt: &str) -> Result<Option<String>, String> {
+        let Some(path) = &self.replay else {
+            return Ok(None);
+        };
+        let file = if path.is_dir() {
+            pick_replay_file(path, prompt)?
+        } else {
+            path.clone()
+        };
+        std::fs::read_to_string(&file)
+            .map(Some)
+            .map_err(|error| format!("cannot read replay file {}: {error}", file.display()))
+    }
+}
+
+fn pick_replay_file(dir: &Path, prompt: &str) -> Result<PathBuf, String> {
+    let named = dir.join(format!("{}.md", slug(prompt)));
+    if named.exists() {
+        return Ok(named);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|error| format!("cannot read replay folder {}: {error}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    files.sort();
+    match files.as_slice() {
+        [only] => Ok(only.clone()),
+        _ => Err(format!(
+            "replay folder {} has no {} and not exactly one .md file to fall back on",
+            dir.display(),
+            named.file_name().unwrap().to_string_lossy()
+        )),
+    }
+}
+
+/// A file-name-safe form of a prompt: lowercase words joined by '-', at most 60 chars.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if slug.len() + word.len() + 1 > 60 {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word.to_ascii_lowercase());
+    }
+    if slug.is_empty() {
+        "prompt".into()
+    } else {
+        slug
+    }
+}
+
+/// Reads a contestants file, or the built-in list when `path` is `None`.
+pub fn load(path: Option<&Path>) -> anyhow::Result<Vec<Contestant>> {
+    let (name, text) = match path {
+        Some(path) => (path.display().to_string(), std::fs::read_to_string(path)?),
+        None => (
+            "built-in contestants".to_owned(),
+            DEFAULT_CONTESTANTS.to_owned(),
+        ),
+    };
+    let file: ContestantsFile =
+        toml::from_str(&text).map_err(|error| anyhow::anyhow!("{name}: {error}"))?;
+
+    let mut seen = std::collections::HashSet::new();
+    for contestant in &file.contestants {
+        if !seen.insert(contestant.id.as_str()) {
+            anyhow::bail!("{name}: contestant id `{}` appears twice", contestant.id);
+        }
+    }
+    Ok(file.contestants)
+}

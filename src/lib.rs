@@ -1,0 +1,13 @@
+//! Vibe Arena: LLM contestants race to build the same Next.js site from one prompt.
+//!
+//! A run goes through the pipeline's plugin chain (provider, reply extraction, path checks,
+//! validators) and then through the built-in stages (Docker install, build and start,
+//! health check, screenshots, preview gateway).
+
+pub mod contestants;
+pub mod docker;
+pub mod extract;
+pub mod generate;
+pub mod pipeline;
+pub mod plugin;
+pub mod workspace;

@@ -1,0 +1,180 @@
+//! What one plugin call can see: its store data, limits and the host imports behind it.
+
+use std::time::Instant;
+
+use tokio::sync::mpsc;
+use wasmtime::component::ResourceTable;
+use wasmtime::{ResourceLimiter, UpdateDeadline};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use super::bindings::provider::vibe_arena::plugin::{logging, reply_stream, types};
+use super::outbound::OutboundPolicy;
+use super::{PluginLimits, PluginLogLine};
+
+/// Store data for one call into one plugin. A fresh one is made for every call, so nothing a
+/// plugin does survives into the next call.
+pub struct HostState {
+    pub(super) plugin_id: String,
+    wasi: WasiCtx,
+    table: ResourceTable,
+    pub(super) memory: MemoryCap,
+    pub(super) reply: Option<ReplyBuffer>,
+    pub(super) outbound: Option<OutboundPolicy>,
+    pub(super) logs: Vec<PluginLogLine>,
+    log_cap: usize,
+}
+
+impl HostState {
+    pub(super) fn new(plugin_id: &str, limits: &PluginLimits) -> Self {
+        // No preopened folders, no environment, no arguments, no sockets: Rust's standard
+        // library needs clocks and random numbers, and that is all a plugin gets from WASI.
+        let wasi = WasiCtx::builder().allow_tcp(false).allow_udp(false).build();
+        Self {
+            plugin_id: plugin_id.to_owned(),
+            wasi,
+            table: ResourceTable::new(),
+            memory: MemoryCap {
+                limit_bytes: limits.memory_bytes,
+                refused_bytes: None,
+            },
+            reply: None,
+            outbound: None,
+            logs: Vec::new(),
+            log_cap: 1000,
+        }
+    }
+
+    /// Turns on `reply-stream`: text goes to `sender` as it arrives, up to `cap_bytes`.
+    pub(super) fn with_reply(mut self, sender: mpsc::UnboundedSender<String>, cap: usize) -> Self {
+        self.reply = Some(ReplyBuffer {
+            text: String::new(),
+            sender,
+            cap_bytes: cap,
+        });
+        self
+    }
+
+    pub(super) fn with_outbound(mut self, policy: OutboundPolicy) -> Self {
+        self.outbound = Some(policy);
+        self
+    }
+
+    pub(super) fn table(&mut self) -> &mut ResourceTable {
+        &mut self.table
+    }
+}
+
+/// Installs the wall-clock deadline on a store: the ticker advances the epoch every
+/// [`super::engine::EPOCH_TICK`]; at each tick a running plugin yields to the async runtime
+/// (so one plugin cannot starve the others on a worker thread) and is stopped once the
+/// deadline has passed.
+pub(super) fn set_deadline(store: &mut wasmtime::Store<HostState>, deadline: Instant) {
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |_| {
+        if Instant::now() >= deadline {
+            Err(DeadlineReached.into())
+        } else {
+            Ok(UpdateDeadline::Yield(1))
+        }
+    });
+}
+
+/// The error an expired epoch deadline raises inside the plugin.
+#[derive(Debug, thiserror::Error)]
+#[error("deadline reached")]
+pub(super) struct DeadlineReached;
+
+/// The error `reply-stream.emit` raises when a reply grows past the output cap.
+#[derive(Debug, thiserror::Error)]
+#[error("reply exceeded the output cap of {cap_bytes} bytes")]
+pub(super) struct OutputCapExceeded {
+    pub cap_bytes: usize,
+}
+
+/// Refuses linear-memory growth past the plugin's limit and remembers that it did, so the
+/// trap that usually follows can be reported as what it is.
+pub(super) struct MemoryCap {
+    limit_bytes: usize,
+    pub refused_bytes: Option<usize>,
+}
+
+impl ResourceLimiter for MemoryCap {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> anyhow::Result<bool> {
+        if desired > self.limit_bytes {
+            self.refused_bytes = Some(desired);
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> anyhow::Result<bool> {
+        // Tables hold function references; no honest plugin needs a million of them.
+        Ok(desired <= 1_000_000)
+    }
+}
+
+pub(super) struct ReplyBuffer {
+    pub text: String,
+    sender: mpsc::UnboundedSender<String>,
+    cap_bytes: usize,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl types::Host for HostState {}
+
+impl logging::Host for HostState {
+    async fn log(&mut self, level: types::LogLevel, message: String) -> wasmtime::Result<()> {
+        let plugin = self.plugin_id.as_str();
+        match level {
+            types::LogLevel::Debug => tracing::debug!(plugin, "{message}"),
+            types::LogLevel::Info => tracing::info!(plugin, "{message}"),
+            types::LogLevel::Warn => tracing::warn!(plugin, "{message}"),
+            types::LogLevel::Error => tracing::error!(plugin, "{message}"),
+        }
+        // A plugin that logs in a loop must not grow the run's record without bound.
+        if self.logs.len() < self.log_cap {
+            self.logs.push(PluginLogLine {
+                level: level.into(),
+                message,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl reply_stream::Host for HostState {
+    async fn emit(&mut self, text: String) -> wasmtime::Result<()> {
+        let Some(reply) = &mut self.reply else {
+            return Ok(());
+        };
+        if reply.text.len() + text.len() > reply.cap_bytes {
+            return Err(OutputCapExceeded {
+                cap_bytes: reply.cap_bytes,
+            }
+            .into());
+        }
+        reply.text.push_str(&text);
+        // The receiver only goes away when nobody watches the run any more; the text is
+        // still kept in the buffer.
+        let _ = reply.sender.send(text);
+        Ok(())
+    }
+}

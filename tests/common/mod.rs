@@ -1,0 +1,60 @@
+//! Shared set-up for the integration tests: one plugin engine and the built plugins.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use arena::contestants::Contestant;
+use arena::pipeline::{Pipeline, PipelineSet};
+use arena::plugin::{BUILT_PLUGIN_DIR, PluginEngine, PluginSet};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A fresh engine with a private disk cache, so tests never share compiled state by
+/// accident.
+pub fn engine() -> PluginEngine {
+    PluginEngine::new(None).expect("plugin engine")
+}
+
+/// The bundled plugins plus the test-only ones (hostile) from the build folder.
+pub async fn plugins_with_test_ones(engine: &PluginEngine) -> PluginSet {
+    let mut plugins = PluginSet::load(engine, &[]).await;
+    plugins.add_file(engine, &Path::new(BUILT_PLUGIN_DIR).join("hostile.wasm")).await;
+    assert!(plugins.errors.is_empty(), "plugin load errors: {:?}", plugins.errors);
+    plugins
+}
+
+pub fn default_pipeline() -> Pipeline {
+    let set = PipelineSet::load(None);
+    assert!(set.errors.is_empty(), "{:?}", set.errors);
+    set.pipelines["nextjs"].clone()
+}
+
+pub fn contestant(id: &str, provider: &str, model: &str) -> Contestant {
+    Contestant {
+        id: id.into(),
+        name: id.into(),
+        provider: provider.into(),
+        model: model.into(),
+        params: Default::default(),
+        secrets: Default::default(),
+        allow_hosts: Vec::new(),
+        replay: None,
+        default: false,
+    }
+}
+
+/// A replay contestant that streams the recorded reply at `reply` quickly.
+pub fn replay(reply: &Path) -> Contestant {
+    let mut contestant = contestant("replay", "replay", "recorded");
+    contestant.replay = Some(reply.to_owned());
+    contestant.params.insert("chunk-delay-ms".into(), arena::pipeline::SettingValue::Integer(0));
+    contestant
+}
+
+pub fn sink() -> tokio::sync::mpsc::UnboundedSender<String> {
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move { while receiver.recv().await.is_some() {} });
+    sender
+}
