@@ -29,17 +29,21 @@
 //!   removed (a `// package.json` line would break the JSON it sits in). When a label outside
 //!   the fence names a different path, the outside label wins and a warning says so.
 //! - Something is a path only if it looks like one: no spaces, and a file extension or a known
-//!   extensionless name (`Dockerfile`, `.npmrc`, ...). `bash`, `json` or `jsx` are language
-//!   tags and never become files; prose never becomes a file, and a block nobody named is
-//!   skipped (with a warning unless it is a shell or text snippet).
+//!   extensionless name (`Dockerfile`, `.npmrc`, ...). `bash`, `json`, `jsx` or `dockerfile`
+//!   in an info string are language tags and never become files; framework names such as
+//!   `Next.js` are topics; prose never becomes a file, and a block nobody named is skipped
+//!   (with a warning unless it is a shell or text snippet). A shell block's first-line
+//!   comment names it only if it names a shell script or a dotfile.
 //! - Markdown blocks may hold fences of their own: inside a `markdown`/`md`/`mdx` block, or one
 //!   named `*.md`, a fence with an info string opens a nested block and the next bare fence
 //!   closes it. If a stray bare fence after the block shows that it ended too early, the body
 //!   runs to the last bare fence before the next file or the end of the reply; if that is
 //!   ambiguous, a warning names the file.
-//! - A block still open when the next file clearly starts (a labelled fence) is ended there,
-//!   with a warning. A block still open at the end of the reply is a truncated file:
-//!   `complete` is false and [`Extraction::incomplete`] returns it.
+//! - A ```` ``` ```` block still open when the next file clearly starts (a fence with a path
+//!   in its info string, or a label line right above a fence with a language) is ended there,
+//!   with a warning; longer fences are meant to nest and are never cut this way.
+//! - A block still open at the end of the reply is a truncated file: `complete` is false and
+//!   [`Extraction::incomplete`] returns it.
 //! - A path written twice: the last one wins, with a warning.
 //!
 //! Paths are returned as written in the reply; containment and naming rules are checked by
@@ -677,11 +681,11 @@ fn block_end(
     let End::Closed(close) = end else {
         return end;
     };
-    if !name.markdown() {
+    // An unnamed block is skipped whatever its end, so only named ones are worth a look.
+    let Some(file) = name.path().filter(|_| name.markdown()) else {
         return end;
-    }
+    };
 
-    let file = name.path().unwrap_or("a markdown block");
     match markdown_tail(lines, close, open) {
         Tail::Clean => end,
         Tail::Extend(last) => {
@@ -693,13 +697,11 @@ fn block_end(
             End::Closed(last)
         }
         Tail::Ambiguous(line) => {
-            if name.path().is_some() {
-                found.warn(format!(
-                    "{file}: nested fence, body may be cut short (another bare fence follows \
-                     at line {})",
-                    line + 1
-                ));
-            }
+            found.warn(format!(
+                "{file}: nested fence, body may be cut short (another bare fence follows at \
+                 line {})",
+                line + 1
+            ));
             end
         }
     }
@@ -800,6 +802,10 @@ enum Tail {
     Ambiguous(usize),
 }
 
+/// How far past a markdown block [`markdown_tail`] looks. The rest of a README cut off by a
+/// nested fence is short; the bound keeps a reply of many markdown blocks linear.
+const MAX_TAIL_LINES: usize = 400;
+
 /// Looks at what follows a markdown block, up to the next file, for signs that the block
 /// ended too early: a bare fence with no partner is the block's real closing fence.
 fn markdown_tail(lines: &[&str], close: usize, open: &Fence) -> Tail {
@@ -810,9 +816,10 @@ fn markdown_tail(lines: &[&str], close: usize, open: &Fence) -> Tail {
                 .get(j + 1)
                 .is_some_and(|line| Fence::open(line).is_some())
     };
-    let limit = (close + 1..lines.len())
+    let horizon = lines.len().min(close + 1 + MAX_TAIL_LINES);
+    let limit = (close + 1..horizon)
         .find(|&j| starts_file(lines, j) || labelled(j))
-        .unwrap_or(lines.len());
+        .unwrap_or(horizon);
     let mut inside: Option<Fence> = None;
     let mut first_bare = None;
     let mut last_bare = None;

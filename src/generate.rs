@@ -145,6 +145,19 @@ pub async fn generate(
     prompt: &str,
     stream: mpsc::UnboundedSender<String>,
 ) -> Generated {
+    generate_with_progress(plugins, pipeline, contestant, prompt, stream, &|_| {}).await
+}
+
+/// [`generate`], calling `on_stage` as each stage begins.
+pub async fn generate_with_progress(
+    plugins: &PluginSet,
+    pipeline: &Pipeline,
+    contestant: &Contestant,
+    prompt: &str,
+    stream: mpsc::UnboundedSender<String>,
+    on_stage: &(dyn Fn(Stage) + Sync),
+) -> Generated {
+    on_stage(Stage::Generating);
     let mut run = Generated::new(contestant);
     if let Some(reason) = contestant.unavailable_reason(plugins) {
         return run.fail(
@@ -210,6 +223,7 @@ pub async fn generate(
         return run.fail(Stage::Generating, reason);
     }
 
+    on_stage(Stage::Validating);
     let started = Instant::now();
     let run = validate(run, plugins, pipeline).await;
     let mut run = run;

@@ -4,10 +4,16 @@
 //! validators) and then through the built-in stages (Docker install, build and start,
 //! health check, screenshots, preview gateway).
 
+pub mod arena;
 pub mod contestants;
 pub mod docker;
 pub mod extract;
+pub mod gateway;
 pub mod generate;
 pub mod pipeline;
 pub mod plugin;
+pub mod ports;
+pub mod run;
+pub mod screenshot;
+pub mod server;
 pub mod workspace;

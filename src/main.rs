@@ -14,6 +14,8 @@ use arena::generate::{self, Generated};
 use arena::pipeline::{Pipeline, PipelineSet};
 use arena::plugin::{self, PluginEngine, PluginSet};
 
+mod battle;
+
 #[derive(Parser)]
 #[command(name = "arena", version, about = "LLMs race to build the same website")]
 struct Cli {
@@ -23,6 +25,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a whole battle headless: every contestant's site is generated, checked,
+    /// installed, built and started in its own container, health-checked and
+    /// screenshotted; ends with a table and a folder of files, logs and screenshots.
+    Run(RunArgs),
+    /// Serve the HTTP API and the preview gateway.
+    Serve(ServeArgs),
     /// Run the plugin chain for each contestant and write a checked Next.js project per
     /// contestant: provider, reply extraction, path checks, validators.
     Generate(GenerateArgs),
@@ -60,6 +68,41 @@ struct GenerateArgs {
     sources: Sources,
 }
 
+#[derive(Args)]
+struct RunArgs {
+    /// What the contestants should build.
+    prompt: String,
+    /// Contestant ids; the default contestants when none are given.
+    #[arg(long = "contestant", short = 'c')]
+    contestant_ids: Vec<String>,
+    /// Pipeline id.
+    #[arg(long, default_value = "nextjs")]
+    pipeline: String,
+    /// Where each run's project, logs, screenshots and report are written.
+    #[arg(long, default_value = "arena-out")]
+    out: PathBuf,
+    /// Keep the previews up (served by the gateway) until interrupted.
+    #[arg(long)]
+    keep: bool,
+    /// Port of the preview gateway, with --keep.
+    #[arg(long, default_value_t = 3000)]
+    port: u16,
+    #[command(flatten)]
+    sources: Sources,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on; the API and every preview share it.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    listen: std::net::SocketAddr,
+    /// Where runs' projects, logs and screenshots are kept.
+    #[arg(long, default_value = "arena-data")]
+    data: PathBuf,
+    #[command(flatten)]
+    sources: Sources,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -69,6 +112,8 @@ async fn main() -> ExitCode {
 
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) => battle::run_command(args).await,
+        Command::Serve(args) => battle::serve_command(args).await,
         Command::Generate(args) => generate_command(args).await,
         Command::Plugins(sources) => plugins_command(sources).await,
     };

@@ -141,24 +141,22 @@ pub struct BuildSection {
     pub fallback_image: Option<String>,
     pub registry: String,
     pub ca_bundle: Option<PathBuf>,
-    pub install: Vec<String>,
-    pub build: Vec<String>,
-    pub start: Vec<String>,
-    pub port: u16,
+    /// Commands as lists of words; unset means the arena's own (see nextjs.toml).
+    pub install: Option<Vec<String>>,
+    pub build: Option<Vec<String>>,
+    pub start: Option<Vec<String>>,
 }
 
 impl Default for BuildSection {
     fn default() -> Self {
-        let words = |text: &str| text.split_whitespace().map(str::to_owned).collect();
         Self {
             image: "node:20-bookworm-slim".into(),
             fallback_image: Some("arena-node:local".into()),
             registry: "https://registry.npmjs.org/".into(),
             ca_bundle: None,
-            install: words("npm install --no-audit --no-fund --ignore-scripts"),
-            build: words("node_modules/.bin/next build"),
-            start: words("node_modules/.bin/next start -H 0.0.0.0 -p 3000"),
-            port: 3000,
+            install: None,
+            build: None,
+            start: None,
         }
     }
 }
@@ -646,14 +644,12 @@ impl Checker<'_> {
                 "build" => &build.build,
                 _ => &build.start,
             };
-            self.check(&["build", key], !command.is_empty(), || {
+            let empty = command.as_ref().is_some_and(Vec::is_empty);
+            self.check(&["build", key], !empty, || {
                 "must be a command as a list of words, e.g. [\"node_modules/.bin/next\", \"build\"]"
                     .into()
             });
         }
-        self.check(&["build", "port"], build.port >= 1, || {
-            "must be 1-65535, e.g. 3000".into()
-        });
     }
 
     fn check_limits(&mut self, limits: &ContainerLimits) {
@@ -781,7 +777,6 @@ fn explain(path: &[&str], message: &str) -> String {
         ["build", "install" | "build" | "start"] => {
             "a list of words, e.g. [\"node_modules/.bin/next\", \"build\"]"
         }
-        ["build", "port"] => "a port number, e.g. 3000",
         ["timeouts", _] => "a whole number, e.g. 300",
         ["plugins", _] => "a whole number, e.g. 30",
         ["files", _] => "a whole number, e.g. 500",

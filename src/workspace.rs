@@ -183,11 +183,9 @@ fn normalise(literal: &str) -> Result<String, String> {
             "." => {}
             ".." => {
                 if segments.pop().is_none() {
-                    return Err(
-                        "climbs above the project root with `..`; after resolving `.`, \
-                                `..` and `\\`, paths must stay inside the workspace"
-                            .into(),
-                    );
+                    let reason = "climbs above the project root with `..`; after resolving \
+                                  `.`, `..` and `\\`, paths must stay inside the workspace";
+                    return Err(reason.into());
                 }
             }
             name => {

@@ -155,6 +155,43 @@ fn nested_fence_in_markdown_without_info_string_is_recovered_or_warned() {
 }
 
 #[test]
+fn a_stray_fence_after_a_markdown_block_extends_it_with_a_warning() {
+    // The inner ```bash closes, then a bare fence opens an inner block the tracker cannot see;
+    // the fence left over before the next file is the README's own.
+    let reply = "README.md:\n```md\n```bash\nx\n```\ny\n```\nz\n```\n\n**a.js**\n```js\nA\n```\n";
+    let extraction = extract(reply).unwrap();
+
+    assert_eq!(paths(&extraction), ["README.md", "a.js"]);
+    assert_eq!(
+        contents(&extraction, "README.md"),
+        "```bash\nx\n```\ny\n```\nz"
+    );
+    assert!(
+        extraction
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("README.md:"))
+    );
+}
+
+#[test]
+fn many_markdown_blocks_stay_fast() {
+    // Looking past each markdown block for a stray fence once made this quadratic.
+    let reply = format!(
+        "**a.md**\n```md\nx\n```\n{}",
+        "```md\ny\n```\n".repeat(5000)
+    );
+    let started = std::time::Instant::now();
+    let extraction = extract(&reply).unwrap();
+    assert_eq!(paths(&extraction), ["a.md"]);
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn markdown_followed_by_a_shell_snippet_keeps_the_snippet_out_and_says_so() {
     let reply = "**README.md**\n```md\n# Title\n```\n\nThen run:\n```\nnpm install\n```\n";
     let extraction = extract(reply).unwrap();

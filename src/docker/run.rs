@@ -3,14 +3,15 @@
 
 use std::time::{Duration, Instant};
 
+use bollard::container::LogOutput;
 use bollard::exec::{CreateExecOptions, StartExecResults};
-use bollard::query_parameters::StatsOptionsBuilder;
+use bollard::query_parameters::{LogsOptionsBuilder, StatsOptionsBuilder};
 use futures::StreamExt;
 use tokio::task::JoinHandle;
 
 use super::excerpt::excerpt;
-use super::logs::{LogSink, PhaseLog};
-use super::phase::{finish_follower, follow_logs, hit_pids_limit};
+use super::logs::{LineSplitter, LogSink, PhaseLog, Stream};
+use super::phase::{follow_logs, hit_pids_limit};
 use super::spec::{Limits, Phase, RunSpec};
 use super::{Error, FailureKind, PhaseFailure, Sandbox, remove_container};
 
@@ -29,7 +30,7 @@ pub struct Running {
     pub host_port: u16,
     limits: Limits,
     log: PhaseLog,
-    follower: Option<JoinHandle<()>>,
+    follower: JoinHandle<()>,
 }
 
 impl Running {
@@ -99,7 +100,7 @@ impl Sandbox {
             host_port,
             limits: spec.limits,
             log,
-            follower: Some(follower),
+            follower,
         })
     }
 
@@ -247,25 +248,30 @@ impl Sandbox {
     /// graceful shutdown) and ends its log follower.
     pub async fn stop(&self, site: &Running) -> Result<(), Error> {
         remove_container(&self.docker, &site.container_id).await?;
-        if let Some(follower) = &site.follower {
-            follower.abort();
-        }
+        site.follower.abort();
         tracing::debug!(run = %site.run, "Run container removed.");
         Ok(())
     }
 
-    /// The whole start log once the container has stopped (waits up to 5 s for the last
-    /// lines), or the log so far while it runs.
-    pub async fn logs(&self, site: &mut Running) -> Vec<String> {
-        let stopped = self
-            .container_state(&site.container_id)
-            .await
-            .map(|state| state.running != Some(true))
-            .unwrap_or(true);
-        if stopped && let Some(follower) = site.follower.take() {
-            finish_follower(follower).await;
+    /// A container's whole output as the engine kept it (ANSI stripped): for a run
+    /// container known only by id, e.g. after the arena restarted. A [`Running`] has its
+    /// log at hand in [`Running::log`].
+    pub async fn logs(&self, container: &str) -> Result<Vec<String>, Error> {
+        let options = LogsOptionsBuilder::new().stdout(true).stderr(true).build();
+        let mut output = self.docker.logs(container, Some(options));
+        let log = PhaseLog::default();
+        let mut splitter = LineSplitter::new(Phase::Start, log.clone(), LogSink::discard());
+        while let Some(chunk) = output.next().await {
+            match chunk.map_err(|e| Error::docker(format!("read the logs of {container}"), e))? {
+                LogOutput::StdErr { message } => splitter.feed(Stream::Stderr, &message),
+                LogOutput::StdOut { message } | LogOutput::Console { message } => {
+                    splitter.feed(Stream::Stdout, &message)
+                }
+                LogOutput::StdIn { .. } => {}
+            }
         }
-        site.log()
+        splitter.finish();
+        Ok(log.lines())
     }
 }
 

@@ -162,19 +162,16 @@ impl RunSpec {
         // Flags on the command line outrank the project's .npmrc, so a contestant cannot
         // switch registries, drop devDependencies (case 10) or relax peer checks (case 06).
         let mut command: Vec<String> = vec!["npm".into(), verb.into()];
-        command.extend(
-            [
-                format!("--registry={}", self.npm.registry),
-                "--no-audit".into(),
-                "--no-fund".into(),
-                "--no-update-notifier".into(),
-                "--include=dev".into(),
-                "--legacy-peer-deps=false".into(),
-                "--strict-peer-deps=false".into(),
-                format!("--cache={NPM_CACHE_DIR}"),
-            ]
-            .into_iter(),
-        );
+        command.extend([
+            format!("--registry={}", self.npm.registry),
+            "--no-audit".into(),
+            "--no-fund".into(),
+            "--no-update-notifier".into(),
+            "--include=dev".into(),
+            "--legacy-peer-deps=false".into(),
+            "--strict-peer-deps=false".into(),
+            format!("--cache={NPM_CACHE_DIR}"),
+        ]);
         command
     }
 

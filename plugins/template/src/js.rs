@@ -51,6 +51,12 @@ impl From<i64> for Js {
     }
 }
 
+impl From<i32> for Js {
+    fn from(value: i32) -> Self {
+        Js::Int(i64::from(value))
+    }
+}
+
 impl From<u32> for Js {
     fn from(value: u32) -> Self {
         Js::Int(i64::from(value))
@@ -194,8 +200,11 @@ mod tests {
 
     #[test]
     fn long_values_break_over_lines() {
-        let long = arr((0..40).map(|n| Js::Int(n)));
+        let long = arr((0..40).map(Js::Int));
         assert!(long.pretty(0).contains('\n'));
-        assert_eq!(obj([("a", 1i64.into()), ("b c", "x".into())]).pretty(0), r#"{ a: 1, "b c": "x" }"#);
+        assert_eq!(
+            obj([("a", 1i64.into()), ("b c", "x".into())]).pretty(0),
+            r#"{ a: 1, "b c": "x" }"#
+        );
     }
 }

@@ -2,6 +2,10 @@
 //! built from hand-written page kinds, so a battle can run with no API key. Its "models" are
 //! visual styles; the prompt picks the page kind and supplies the names, copy and colours.
 //!
+//! Parameters: `seed` (a whole number, default 0) varies small choices such as the accent hue,
+//! names and copy; the same prompt, model and seed always give a byte-identical reply. Other
+//! parameters are ignored. Models: `studio`, `bold` and `paper`.
+//!
 //! The generator is pure ([`site::render`], [`reply::format`]) and tested natively; the
 //! component glue below only streams its output to the host.
 
@@ -30,6 +34,11 @@ wit_bindgen::generate!({
 
 /// Bytes per `reply-stream.emit` call: small enough that the arena shows the reply growing.
 const CHUNK_BYTES: usize = 640;
+
+/// What every style reports as its limits. The longest reply (the news page) is about 14,000
+/// tokens, so the output cap leaves room to grow.
+pub const CONTEXT_TOKENS: u32 = 128_000;
+pub const MAX_OUTPUT_TOKENS: u32 = 32_768;
 
 /// What `generate` does with a request, without the host: the reply text and its usage.
 pub struct Answer {
@@ -90,8 +99,8 @@ impl Guest for Template {
             .map(|style| ModelInfo {
                 id: style.id().into(),
                 display_name: style.display_name().into(),
-                context_tokens: 32_768,
-                max_output_tokens: 16_384,
+                context_tokens: CONTEXT_TOKENS,
+                max_output_tokens: MAX_OUTPUT_TOKENS,
                 input_price_per_mtok: 0.0,
                 output_price_per_mtok: 0.0,
             })

@@ -51,10 +51,8 @@ pub fn chunks(text: &str, size: usize) -> Vec<&str> {
             cut -= 1;
         }
         // Prefer ending on a line, but not at the cost of tiny chunks.
-        if let Some(newline) = rest[..cut].rfind('\n') {
-            if newline + 1 >= size / 2 {
-                cut = newline + 1;
-            }
+        if let Some(newline) = rest[..cut].rfind('\n').filter(|at| at + 1 >= size / 2) {
+            cut = newline + 1;
         }
         pieces.push(&rest[..cut]);
         rest = &rest[cut..];
@@ -73,7 +71,9 @@ mod tests {
             ("README.md".to_string(), "```sh\nnpm run build\n```\n".to_string()),
         ];
         let reply = format("Here it is.", &files);
-        assert!(reply.starts_with("Here it is.\n\n```tsx path=app/page.tsx\nexport default 1;\n```\n"));
+        assert!(
+            reply.starts_with("Here it is.\n\n```tsx path=app/page.tsx\nexport default 1;\n```\n")
+        );
         assert!(reply.contains("\n````md path=README.md\n```sh\nnpm run build\n```\n````\n"));
     }
 
@@ -82,7 +82,9 @@ mod tests {
         let text = "héllo wörld\n".repeat(300);
         let pieces = chunks(&text, 512);
         assert!(pieces.len() > 3);
-        assert!(pieces.iter().all(|piece| piece.len() <= 512 && piece.len() >= 256 || piece == pieces.last().unwrap()));
+        assert!(pieces.iter().all(
+            |piece| piece.len() <= 512 && piece.len() >= 256 || piece == pieces.last().unwrap()
+        ));
         assert_eq!(pieces.concat(), text);
     }
 }

@@ -47,7 +47,7 @@ pub fn render(prompt: &str, style: Style, seed: u64) -> Site {
     let state = rng::hash(&format!("{normalised}\u{0}{}\u{0}{seed}", style.id()));
     let rng = Rng::new(state);
     let palette = Palette::for_prompt(&prompt_words, topic, &subject, &mut rng.fork("palette"));
-    let ctx = Ctx { prompt_words, subject, style, palette, rng };
+    let ctx = Ctx { prompt_words, subject, palette, rng };
 
     let page = pages::build(topic, &ctx);
     let title = words::plain(&page.title);
@@ -84,7 +84,8 @@ fn scaffold(page: &Page, title: &str, style: Style, palette: Palette) -> Vec<(St
 }
 
 fn site_value(page: &Page, title: &str, style: Style) -> Js {
-    let link = |(label, href): &(String, String)| obj([("label", label.into()), ("href", href.into())]);
+    let link =
+        |(label, href): &(String, String)| obj([("label", label.into()), ("href", href.into())]);
     obj([
         ("brand", page.brand.as_str().into()),
         ("title", title.into()),
@@ -97,26 +98,39 @@ fn site_value(page: &Page, title: &str, style: Style) -> Js {
 }
 
 fn package_json(brand: &str) -> String {
-    let list = |deps: &[(&str, &str)]| {
-        let lines: Vec<String> =
-            deps.iter().map(|(name, version)| format!("    {}: {}", quote(name), quote(version))).collect();
-        lines.join(",\n")
+    let table = |deps: &[(&str, &str)]| {
+        let entries: Vec<String> = deps
+            .iter()
+            .map(|(name, version)| format!("    {}: {}", quote(name), quote(version)))
+            .collect();
+        entries.join(",\n")
     };
-    format!(
-        "{{\n  \"name\": {},\n  \"version\": \"0.1.0\",\n  \"private\": true,\n  \"scripts\": {{\n    \
-         \"build\": \"next build\",\n    \"start\": \"next start\"\n  }},\n  \"dependencies\": {{\n{}\n  \
-         }},\n  \"devDependencies\": {{\n{}\n  }}\n}}\n",
-        quote(&words::slug(brand)),
-        list(DEPENDENCIES),
-        list(DEV_DEPENDENCIES),
-    )
+    let lines = [
+        "{".to_string(),
+        format!("  \"name\": {},", quote(&words::slug(brand))),
+        "  \"version\": \"0.1.0\",".to_string(),
+        "  \"private\": true,".to_string(),
+        "  \"scripts\": {".to_string(),
+        "    \"build\": \"next build\",".to_string(),
+        "    \"start\": \"next start\"".to_string(),
+        "  },".to_string(),
+        "  \"dependencies\": {".to_string(),
+        table(DEPENDENCIES),
+        "  },".to_string(),
+        "  \"devDependencies\": {".to_string(),
+        table(DEV_DEPENDENCIES),
+        "  }".to_string(),
+        "}".to_string(),
+    ];
+    lines.join("\n") + "\n"
 }
 
 /// The sentence before the files.
 pub fn intro(site: &Site) -> String {
     format!(
-        "Here is \"{}\": a {} as a Next.js 15 App Router project in TypeScript, in the {} style. \
-         It uses plain CSS and inline SVG, needs no network at build or run time, and has {} files.",
+        "Here is \"{}\": a {} as a Next.js 15 App Router project in TypeScript, in the {} \
+         style. It uses plain CSS and inline SVG, needs no network at build or run time, and has \
+         {} files.",
         site.title,
         site.topic.noun(),
         site.style.id(),

@@ -32,9 +32,15 @@ fn every_prompt_and_style_gives_a_complete_project() {
     for prompt in ARENA_PROMPTS {
         for style in Style::ALL {
             let site = site::render(prompt, style, 0);
-            for path in ["package.json", "tsconfig.json", "next.config.mjs", "app/layout.tsx",
-                "app/page.tsx", "app/globals.css", "app/data.ts"]
-            {
+            for path in [
+                "package.json",
+                "tsconfig.json",
+                "next.config.mjs",
+                "app/layout.tsx",
+                "app/page.tsx",
+                "app/globals.css",
+                "app/data.ts",
+            ] {
                 assert!(!file(&site, path).is_empty(), "{prompt}: {path} is empty");
             }
             assert!(file(&site, "app/data.ts").contains(&crate::js::quote(&site.title)));
@@ -42,9 +48,32 @@ fn every_prompt_and_style_gives_a_complete_project() {
             for (path, contents) in &site.files {
                 assert!(!contents.contains("```"), "{path} would need a longer fence");
                 assert!(!contents.contains("next/font"), "{path} loads fonts from the network");
-                assert!(!contents.contains("http://") && !contents.contains("https://") || path.ends_with(".d.ts"),
-                    "{path} names a remote URL");
+                assert!(
+                    !contents.contains("http://") && !contents.contains("https://")
+                        || path.ends_with(".d.ts"),
+                    "{path} names a remote URL"
+                );
             }
+        }
+    }
+}
+
+#[test]
+fn answers_fit_the_declared_limits_and_count_tokens() {
+    for prompt in ARENA_PROMPTS {
+        for style in Style::ALL {
+            let request = crate::GenerateRequest {
+                system_prompt: "You write Next.js projects.".to_string(),
+                user_prompt: prompt.to_string(),
+                model: style.id().to_string(),
+                params: vec![("seed".to_string(), "3".to_string())],
+            };
+            let answer = crate::answer(&request).unwrap();
+            let chars = answer.reply.chars().count() as u64;
+            assert_eq!(answer.usage.output_tokens, chars.div_ceil(4));
+            assert!(answer.usage.output_tokens < u64::from(crate::MAX_OUTPUT_TOKENS), "{prompt}");
+            assert!(answer.usage.input_tokens > 0);
+            assert!(answer.reply.starts_with("Here is \""));
         }
     }
 }
@@ -98,8 +127,12 @@ fn write_sites_for_next_build() {
     for (index, prompt) in ARENA_PROMPTS.iter().enumerate() {
         for style in Style::ALL {
             let site = site::render(prompt, style, 0);
-            let dir = std::path::Path::new(&root)
-                .join(format!("{:02}-{}-{}", index + 1, site.topic.id(), style.id()));
+            let dir = std::path::Path::new(&root).join(format!(
+                "{:02}-{}-{}",
+                index + 1,
+                site.topic.id(),
+                style.id()
+            ));
             for (path, contents) in &site.files {
                 let target = dir.join(path);
                 std::fs::create_dir_all(target.parent().unwrap()).unwrap();
@@ -109,4 +142,64 @@ fn write_sites_for_next_build() {
             std::fs::write(dir.join("REPLY.txt"), reply).unwrap();
         }
     }
+}
+
+/// Reads fenced blocks whose info string ends in `path=...`, the way the host's extractor
+/// does: a fence closes only on a line of the same backticks.
+fn extract(reply: &str) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut lines = reply.lines();
+    while let Some(line) = lines.next() {
+        let fence_len = line.len() - line.trim_start_matches('`').len();
+        let Some(path) = line.split(" path=").nth(1).filter(|_| fence_len >= 3) else { continue };
+        let fence = &line[..fence_len];
+        let mut body = String::new();
+        for inner in lines.by_ref() {
+            if inner == fence {
+                break;
+            }
+            body.push_str(inner);
+            body.push('\n');
+        }
+        files.push((path.to_string(), body));
+    }
+    files
+}
+
+#[test]
+fn reply_round_trips_through_an_extractor() {
+    for prompt in ARENA_PROMPTS {
+        let site = site::render(prompt, Style::Paper, 11);
+        let reply = crate::reply::format(&site::intro(&site), &site.files);
+        let extracted = extract(&reply);
+        assert_eq!(extracted.len(), site.files.len(), "{prompt}");
+        for ((path, contents), (got_path, got)) in site.files.iter().zip(&extracted) {
+            assert_eq!(path, got_path);
+            assert_eq!(contents.trim_end(), got.trim_end(), "{path}");
+        }
+        assert_eq!(crate::reply::chunks(&reply, 640).concat(), reply);
+    }
+}
+
+#[test]
+fn prompts_beyond_the_arena_list() {
+    let cases = [
+        ("Build a landing page for a yoga studio", Topic::Landing, "Yoga"),
+        ("Create a homepage for an AI startup", Topic::Landing, ""),
+        ("Build an Italian restaurant menu with prices", Topic::Menu, ""),
+        ("Make a sushi restaurant website with a menu", Topic::Menu, ""),
+        ("Build a portfolio for a graphic designer", Topic::Gallery, "Graphic designer"),
+        ("Build a pricing page for an email marketing tool", Topic::Pricing, "Pricing"),
+        ("Build a kanban-style task board", Topic::Todo, ""),
+        ("Build a Reddit clone", Topic::News, "Reddit"),
+    ];
+    for (prompt, topic, in_title) in cases {
+        let site = site::render(prompt, Style::Studio, 0);
+        assert_eq!(site.topic, topic, "{prompt}");
+        assert!(site.title.contains(in_title), "{prompt}: {}", site.title);
+    }
+    let italian = site::render(cases[2].0, Style::Studio, 0);
+    assert!(file(&italian, "app/data.ts").contains("Margherita"));
+    let sushi = site::render(cases[3].0, Style::Studio, 0);
+    assert!(file(&sushi, "app/data.ts").contains("Tonkotsu"));
 }

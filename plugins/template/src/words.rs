@@ -16,17 +16,69 @@ const REQUEST: &[&str] = &[
 
 /// Where the description of the subject ends and the list of features begins.
 const CLAUSE_END: &[&str] = &[
-    "with", "that", "where", "which", "featuring", "including", "using", "who", "whose",
-    "showing", "containing", "having", "so",
+    "with",
+    "that",
+    "where",
+    "which",
+    "featuring",
+    "including",
+    "using",
+    "who",
+    "whose",
+    "showing",
+    "containing",
+    "having",
+    "so",
 ];
 
 /// Words about the artefact, not about what the site is for.
 const GENERIC: &[&str] = &[
-    "a", "an", "the", "my", "our", "your", "some", "simple", "modern", "beautiful", "nice",
-    "playable", "responsive", "basic", "clean", "minimal", "small", "new", "one", "single",
-    "page", "pages", "site", "website", "web", "app", "application", "landing", "clone",
-    "layout", "screen", "front", "homepage", "home", "template", "ui", "style", "styled",
-    "like", "version", "full", "complete", "fancy", "cool", "static", "interactive",
+    "a",
+    "an",
+    "the",
+    "my",
+    "our",
+    "your",
+    "some",
+    "simple",
+    "modern",
+    "beautiful",
+    "nice",
+    "playable",
+    "responsive",
+    "basic",
+    "clean",
+    "minimal",
+    "small",
+    "new",
+    "one",
+    "single",
+    "page",
+    "pages",
+    "site",
+    "website",
+    "web",
+    "app",
+    "application",
+    "landing",
+    "clone",
+    "layout",
+    "screen",
+    "front",
+    "homepage",
+    "home",
+    "template",
+    "ui",
+    "style",
+    "styled",
+    "like",
+    "version",
+    "full",
+    "complete",
+    "fancy",
+    "cool",
+    "static",
+    "interactive",
 ];
 
 /// Names the prompt uses as a reference for the look ("WhatsApp-style"), not as the subject.
@@ -57,8 +109,7 @@ pub fn subject(prompt: &str) -> String {
         if LOOK_MARKERS.contains(&word.as_str()) {
             // "VS Code style": drop the reference name before the marker too.
             let dropped = kept.pop();
-            if dropped.as_deref() == Some("code") && kept.last().map(String::as_str) == Some("vs")
-            {
+            if dropped.as_deref() == Some("code") && kept.last().map(String::as_str) == Some("vs") {
                 kept.pop();
             }
             continue;
@@ -86,7 +137,23 @@ pub fn core(subject: &str, max: usize) -> Vec<String> {
         .collect()
 }
 
+/// Words whose capitals are not just the first letter.
+const ACRONYMS: &[(&str, &str)] = &[
+    ("ai", "AI"),
+    ("api", "API"),
+    ("crm", "CRM"),
+    ("hr", "HR"),
+    ("saas", "SaaS"),
+    ("seo", "SEO"),
+    ("ui", "UI"),
+    ("ux", "UX"),
+    ("3d", "3D"),
+];
+
 pub fn capitalise(word: &str) -> String {
+    if let Some((_, spelled)) = ACRONYMS.iter().find(|(lower, _)| *lower == word) {
+        return spelled.to_string();
+    }
     let mut chars = word.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -109,22 +176,46 @@ pub fn sentence_case(text: &str) -> String {
     capitalise(text.trim())
 }
 
+/// "Indie game developer" → "indie game developer", for the middle of a sentence.
+pub fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Text safe to put in an HTML `<title>` without entities: letters, digits, spaces and a few
 /// marks that HTML never escapes.
 pub fn plain(text: &str) -> String {
     let cleaned: String = text
         .chars()
-        .map(|c| if c.is_alphanumeric() || " .,:|-·!?()@#+/".contains(c) { c } else { ' ' })
+        .map(|c| if c.is_alphanumeric() || " .,:|-·!?()@#+/_".contains(c) { c } else { ' ' })
         .collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The plain letter for common accented ones, so "Tomás" slugs as "tomas".
+fn fold(ch: char) -> char {
+    match ch {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        other => other,
+    }
+}
+
 /// A lower-case slug for file and package names: "Harbor Coffee" → "harbor-coffee".
 pub fn slug(text: &str) -> String {
-    let words: Vec<String> =
-        tokens(text).into_iter().map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect())
-            .filter(|w: &String| !w.is_empty())
-            .collect();
+    let words: Vec<String> = tokens(text)
+        .into_iter()
+        .map(|word| word.chars().map(fold).filter(char::is_ascii_alphanumeric).collect())
+        .filter(|word: &String| !word.is_empty())
+        .collect();
     if words.is_empty() { "site".to_string() } else { words.join("-") }
 }
 
@@ -141,11 +232,17 @@ mod tests {
     fn subjects_of_the_arena_prompts() {
         let cases = [
             ("Build a landing page for a coffee shop", "coffee shop"),
-            ("Build a clone of the Hacker News front page with upvotes and comments", "hacker news"),
+            (
+                "Build a clone of the Hacker News front page with upvotes and comments",
+                "hacker news",
+            ),
             ("Build a Twitter-style profile page with a header image, bio", "profile"),
             ("Build a playable chess board where two people can move pieces", "chess board"),
             ("Build a VS Code style editor layout with a file tree", "editor"),
-            ("Build a portfolio site for a freelance photographer with a gallery", "freelance photographer"),
+            (
+                "Build a portfolio site for a freelance photographer with a gallery",
+                "freelance photographer",
+            ),
             ("Build a pricing page for a SaaS product with three tiers", "saas product"),
             ("Build a dashboard that shows sales by month", "dashboard"),
             ("Build a restaurant menu site with sections", "restaurant menu"),
@@ -161,7 +258,9 @@ mod tests {
     fn helpers_shape_names() {
         assert_eq!(core("coffee shop", 2), vec!["Coffee"]);
         assert_eq!(title_case("house of tea"), "House of Tea");
+        assert_eq!(title_case("ai startup"), "AI Startup");
         assert_eq!(slug("Harbor Coffee Co."), "harbor-coffee-co");
+        assert_eq!(slug("Tomás Moreau"), "tomas-moreau");
         assert_eq!(plain("Tom & Jerry's <b>"), "Tom Jerry s b");
     }
 }

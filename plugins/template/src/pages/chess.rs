@@ -32,21 +32,30 @@ pub fn build(ctx: &Ctx) -> Page {
              the real rules."
                 .into(),
         ),
-        ("white", obj([
-            ("name", players[0].as_str().into()),
-            ("rating", rng.range(1350, 1900).into()),
-            ("side", "white".into()),
-        ])),
-        ("black", obj([
-            ("name", players[1].as_str().into()),
-            ("rating", rng.range(1350, 1900).into()),
-            ("side", "black".into()),
-        ])),
-        ("tips", arr([
-            "Control the centre early: pawns and knights on the middle squares give your pieces room.",
-            "Castle in the first ten moves. Click the king two squares towards a rook to do it.",
-            "Made a slip? Undo takes back the last move, and Flip board turns the view for the other player.",
-        ])),
+        (
+            "white",
+            obj([
+                ("name", players[0].as_str().into()),
+                ("rating", rng.range(1350, 1900).into()),
+                ("side", "white".into()),
+            ]),
+        ),
+        (
+            "black",
+            obj([
+                ("name", players[1].as_str().into()),
+                ("rating", rng.range(1350, 1900).into()),
+                ("side", "black".into()),
+            ]),
+        ),
+        (
+            "tips",
+            arr([
+                "Control the centre early: pawns and knights on the middle squares give your pieces room.",
+                "Castle in the first ten moves. Click the king two squares towards a rook to do it.",
+                "Made a slip? Undo takes back the last move, and Flip board turns the view for the other player.",
+            ]),
+        ),
     ]);
 
     Page {

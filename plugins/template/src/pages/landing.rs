@@ -68,12 +68,24 @@ const COFFEE: Domain = Domain {
     features_lead: "We keep it simple: great beans, careful hands and a room you will not want \
                     to leave.",
     features: &[
-        ("leaf", "Single-origin beans", "Bought directly from growers in Ethiopia, Colombia and \
-          Guatemala, roasted in-house every Tuesday and Friday."),
-        ("cup", "Made by real baristas", "Every shot dialled in each morning, milk steamed to \
-          order, and pour-overs timed by hand."),
-        ("heart", "A room to stay in", "Long tables, good light, fast Wi-Fi and plenty of \
-          outlets. Stay as long as you like."),
+        (
+            "leaf",
+            "Single-origin beans",
+            "Bought directly from growers in Ethiopia, Colombia and \
+          Guatemala, roasted in-house every Tuesday and Friday.",
+        ),
+        (
+            "cup",
+            "Made by real baristas",
+            "Every shot dialled in each morning, milk steamed to \
+          order, and pour-overs timed by hand.",
+        ),
+        (
+            "heart",
+            "A room to stay in",
+            "Long tables, good light, fast Wi-Fi and plenty of \
+          outlets. Stay as long as you like.",
+        ),
     ],
     offers_nav: "Menu",
     offers_title: "On the bar today",
@@ -87,39 +99,79 @@ const COFFEE: Domain = Domain {
         ("Beans to take home", "250 g bag of the current roast, ground to order.", "$16.00", ""),
     ],
     quotes: &[
-        ("The best flat white in {city}, and they remember my order after one visit.", "Regular since opening"),
-        ("I came for the espresso and stayed for the cardamom buns. Every single Saturday.", "Weekend regular"),
-        ("Quiet enough to work, friendly enough to come back. A proper neighbourhood spot.", "Remote worker"),
+        (
+            "The best flat white in {city}, and they remember my order after one visit.",
+            "Regular since opening",
+        ),
+        (
+            "I came for the espresso and stayed for the cardamom buns. Every single Saturday.",
+            "Weekend regular",
+        ),
+        (
+            "Quiet enough to work, friendly enough to come back. A proper neighbourhood spot.",
+            "Remote worker",
+        ),
     ],
     visit_title: "Visit us",
     visit_text: "Find us on the corner, next to the old bakery. Look for the green awning.",
-    hours: &[("Monday to Friday", "6:30 - 18:00"), ("Saturday", "7:30 - 18:00"), ("Sunday", "8:00 - 16:00")],
-    signup: ("Join the bean club", "One email a month: new roasts, cupping nights and a free \
-              drink on your birthday.", "Welcome to the club! Your first drink is on us,"),
+    hours: &[
+        ("Monday to Friday", "6:30 - 18:00"),
+        ("Saturday", "7:30 - 18:00"),
+        ("Sunday", "8:00 - 16:00"),
+    ],
+    signup: (
+        "Join the bean club",
+        "One email a month: new roasts, cupping nights and a free \
+              drink on your birthday.",
+        "Welcome to the club! Your first drink is on us,",
+    ),
 };
 
 const FITNESS: Domain = Domain {
-    cues: &["gym", "fitness", "yoga", "pilates", "crossfit", "training", "trainer", "workout", "boxing"],
+    cues: &[
+        "gym", "fitness", "yoga", "pilates", "crossfit", "training", "trainer", "workout", "boxing",
+    ],
     brands: &["{name} {core} Club", "{name} {core}", "{name} {core} House"],
     motif: "leaf",
     eyebrows: &["Classes every day in {city}", "Stronger, together"],
-    headlines: &["Move better. Feel stronger.", "Training that fits your life.", "Find your strong."],
+    headlines: &[
+        "Move better. Feel stronger.",
+        "Training that fits your life.",
+        "Find your strong.",
+    ],
     lead: "{brand} is a {subject} for people who want real progress without the ego: small \
            classes, coaches who know your name, and a schedule that works around you.",
     primary: "Book a free class",
     secondary: "View timetable",
     note: "First class free. No joining fee, cancel any time.",
     card: ("Coach-led classes", "Never more than 12 people per session."),
-    stats: [("40+", "classes each week"), ("12", "people per class, max"), ("9", "certified coaches"), ("4.9", "member rating")],
+    stats: [
+        ("40+", "classes each week"),
+        ("12", "people per class, max"),
+        ("9", "certified coaches"),
+        ("4.9", "member rating"),
+    ],
     features_title: "Built around you, not a contract.",
     features_lead: "Whether it is your first class or your thousandth, every session is coached.",
     features: &[
-        ("users", "Small groups", "Every class is capped so coaches can correct your form and \
-          adapt every move to your level."),
-        ("clock", "Early and late", "Sessions from 6:00 to 21:00 on weekdays, with a full \
-          weekend programme."),
-        ("chart", "Track your progress", "Quarterly check-ins and a simple plan that shows how \
-          far you have come."),
+        (
+            "users",
+            "Small groups",
+            "Every class is capped so coaches can correct your form and \
+          adapt every move to your level.",
+        ),
+        (
+            "clock",
+            "Early and late",
+            "Sessions from 6:00 to 21:00 on weekdays, with a full \
+          weekend programme.",
+        ),
+        (
+            "chart",
+            "Track your progress",
+            "Quarterly check-ins and a simple plan that shows how \
+          far you have come.",
+        ),
     ],
     offers_nav: "Memberships",
     offers_title: "Simple memberships",
@@ -131,39 +183,88 @@ const FITNESS: Domain = Domain {
         ("Personal training", "One-to-one sessions with the coach of your choice.", "$65", ""),
     ],
     quotes: &[
-        ("The coaches here changed how I think about training. I am stronger at forty than at twenty.", "Member for three years"),
-        ("Small classes mean you actually get coached. I have never felt lost or ignored.", "Member since spring"),
-        ("Friendly, welcoming and no posing in the mirror. Exactly what I was looking for.", "Evening regular"),
+        (
+            "The coaches here changed how I think about training. I am stronger at forty than at twenty.",
+            "Member for three years",
+        ),
+        (
+            "Small classes mean you actually get coached. I have never felt lost or ignored.",
+            "Member since spring",
+        ),
+        (
+            "Friendly, welcoming and no posing in the mirror. Exactly what I was looking for.",
+            "Evening regular",
+        ),
     ],
     visit_title: "Find the studio",
     visit_text: "Ground floor of the old print works, with showers, lockers and bike racks.",
-    hours: &[("Monday to Friday", "6:00 - 21:00"), ("Saturday", "8:00 - 16:00"), ("Sunday", "9:00 - 13:00")],
-    signup: ("Get a free week", "Leave your email and we will send you a pass for seven days of \
-              classes.", "Check your inbox! Your free week is on its way to"),
+    hours: &[
+        ("Monday to Friday", "6:00 - 21:00"),
+        ("Saturday", "8:00 - 16:00"),
+        ("Sunday", "9:00 - 13:00"),
+    ],
+    signup: (
+        "Get a free week",
+        "Leave your email and we will send you a pass for seven days of \
+              classes.",
+        "Check your inbox! Your free week is on its way to",
+    ),
 };
 
 const SOFTWARE: Domain = Domain {
-    cues: &["saas", "software", "startup", "ai", "platform", "api", "tool", "developer", "developers", "analytics"],
+    cues: &[
+        "saas",
+        "software",
+        "startup",
+        "ai",
+        "platform",
+        "api",
+        "tool",
+        "developer",
+        "developers",
+        "analytics",
+    ],
     brands: &["{name}", "{name} {core}", "{name} Labs"],
     motif: "spark",
     eyebrows: &["New: the {core} workspace", "Trusted by 4,000 teams"],
-    headlines: &["{core} without the busywork.", "The faster way to do {subject}.", "Ship {subject} work in half the time."],
+    headlines: &[
+        "{core} without the busywork.",
+        "The faster way to do {subject}.",
+        "Ship {subject} work in half the time.",
+    ],
     lead: "{brand} brings your {subject} into one calm workspace: automated where it should be, \
            flexible where it matters, and fast everywhere.",
     primary: "Start free",
     secondary: "Book a demo",
     note: "Free for up to 3 people. No credit card required.",
     card: ("Set up in 4 minutes", "Import from the tools you already use."),
-    stats: [("4,000+", "teams on board"), ("99.98%", "uptime last year"), ("12 min", "saved per task"), ("4.8", "rating on review sites")],
+    stats: [
+        ("4,000+", "teams on board"),
+        ("99.98%", "uptime last year"),
+        ("12 min", "saved per task"),
+        ("4.8", "rating on review sites"),
+    ],
     features_title: "Everything your team needs, nothing it does not.",
     features_lead: "Powerful enough for experts, simple enough for the whole company.",
     features: &[
-        ("bolt", "Automations", "Turn repetitive steps into rules that run themselves, with a \
-          full history of what changed and why."),
-        ("chart", "Live insights", "Dashboards that update as work happens, so nobody waits for \
-          the Monday report."),
-        ("shield", "Secure by default", "Single sign-on, audit logs and data residency in the \
-          region you choose."),
+        (
+            "bolt",
+            "Automations",
+            "Turn repetitive steps into rules that run themselves, with a \
+          full history of what changed and why.",
+        ),
+        (
+            "chart",
+            "Live insights",
+            "Dashboards that update as work happens, so nobody waits for \
+          the Monday report.",
+        ),
+        (
+            "shield",
+            "Secure by default",
+            "Single sign-on, audit logs and data residency in the \
+          region you choose.",
+        ),
     ],
     offers_nav: "Plans",
     offers_title: "Plans that grow with you",
@@ -175,15 +276,29 @@ const SOFTWARE: Domain = Domain {
         ("Enterprise", "Custom contracts, dedicated success manager.", "Let us talk", ""),
     ],
     quotes: &[
-        ("We replaced three tools and a spreadsheet with {brand}. Planning meetings got shorter overnight.", "Head of Operations"),
-        ("The automations alone save each of us an hour a week. Setup took one afternoon.", "Engineering lead"),
+        (
+            "We replaced three tools and a spreadsheet with {brand}. Planning meetings got shorter overnight.",
+            "Head of Operations",
+        ),
+        (
+            "The automations alone save each of us an hour a week. Setup took one afternoon.",
+            "Engineering lead",
+        ),
         ("Finally a tool the whole company actually opens every day.", "Founder and CEO"),
     ],
     visit_title: "Talk to us",
     visit_text: "Our team is remote-first, with a small office for coffee and whiteboards.",
-    hours: &[("Support", "24/7, in under 2 hours"), ("Sales", "Mon - Fri, 9:00 - 18:00"), ("Status", "status page, always on")],
-    signup: ("Get product updates", "A short note every month with new features and tips from \
-              teams like yours.", "Thanks! We will write to"),
+    hours: &[
+        ("Support", "24/7, in under 2 hours"),
+        ("Sales", "Mon - Fri, 9:00 - 18:00"),
+        ("Status", "status page, always on"),
+    ],
+    signup: (
+        "Get product updates",
+        "A short note every month with new features and tips from \
+              teams like yours.",
+        "Thanks! We will write to",
+    ),
 };
 
 const GENERAL: Domain = Domain {
@@ -191,63 +306,113 @@ const GENERAL: Domain = Domain {
     brands: &["{name} {core}", "{name} {core} Co.", "{core} by {name}", "{name} {core} Studio"],
     motif: "orbit",
     eyebrows: &["Now welcoming new clients in {city}", "Independent and local since 2012"],
-    headlines: &["{core}, done beautifully.", "The {subject} people recommend.", "Good {subject}, close to home."],
+    headlines: &[
+        "{core}, done beautifully.",
+        "The {subject} people recommend.",
+        "Good {subject}, close to home.",
+    ],
     lead: "{brand} is a {subject} built around one idea: do a few things exceptionally well, \
            and make every step easy for you, from the first hello to the last detail.",
     primary: "Get started",
     secondary: "Learn more",
     note: "Friendly replies within one working day.",
     card: ("Loved by locals", "Over 800 five-star reviews."),
-    stats: [("12 yrs", "of doing this well"), ("800+", "five-star reviews"), ("24h", "average response"), ("100%", "satisfaction promise")],
+    stats: [
+        ("12 yrs", "of doing this well"),
+        ("800+", "five-star reviews"),
+        ("24h", "average response"),
+        ("100%", "satisfaction promise"),
+    ],
     features_title: "Why people choose {brand}.",
     features_lead: "We keep things personal, transparent and simple, so you always know what to \
                     expect.",
     features: &[
-        ("star", "Quality first", "Every part of our {subject} is done with care and checked \
-          twice, because the details are the work."),
-        ("clock", "On your schedule", "Book online in a minute, get a reminder the day before, \
-          and change plans without a phone call."),
-        ("heart", "People who care", "A small team that knows your name and remembers what you \
-          asked for last time."),
+        (
+            "star",
+            "Quality first",
+            "Every part of our {subject} is done with care and checked \
+          twice, because the details are the work.",
+        ),
+        (
+            "clock",
+            "On your schedule",
+            "Book online in a minute, get a reminder the day before, \
+          and change plans without a phone call.",
+        ),
+        (
+            "heart",
+            "People who care",
+            "A small team that knows your name and remembers what you \
+          asked for last time.",
+        ),
     ],
     offers_nav: "Services",
     offers_title: "What we offer",
     offers_lead: "Clear prices, no surprises. Not sure what you need? Ask us and we will help.",
     offers: &[
-        ("First visit", "A relaxed introduction to {brand} and what we can do for you.", "From $29", ""),
+        (
+            "First visit",
+            "A relaxed introduction to {brand} and what we can do for you.",
+            "From $29",
+            "",
+        ),
         ("Signature", "Our most-loved {subject} package, start to finish.", "From $89", "Popular"),
         ("Membership", "Priority booking, member prices and a few surprises.", "$19/mo", ""),
         ("Gift card", "Any amount, delivered by email in seconds.", "Any amount", ""),
     ],
     quotes: &[
-        ("Warm, professional and genuinely good at what they do. I recommend {brand} to everyone.", "Customer since 2019"),
-        ("They made the whole thing effortless. I did not have to chase anything, ever.", "First-time customer"),
+        (
+            "Warm, professional and genuinely good at what they do. I recommend {brand} to everyone.",
+            "Customer since 2019",
+        ),
+        (
+            "They made the whole thing effortless. I did not have to chase anything, ever.",
+            "First-time customer",
+        ),
         ("The kind of {subject} you hope to find and rarely do. We will be back.", "Local family"),
     ],
     visit_title: "Visit us",
     visit_text: "Drop by, call, or book online. We would love to meet you.",
-    hours: &[("Monday to Friday", "9:00 - 18:00"), ("Saturday", "10:00 - 16:00"), ("Sunday", "Closed")],
-    signup: ("Stay in the loop", "Occasional news, seasonal offers and first dibs on new \
-              things. No spam, ever.", "Thank you! We will keep in touch at"),
+    hours: &[
+        ("Monday to Friday", "9:00 - 18:00"),
+        ("Saturday", "10:00 - 16:00"),
+        ("Sunday", "Closed"),
+    ],
+    signup: (
+        "Stay in the loop",
+        "Occasional news, seasonal offers and first dibs on new \
+              things. No spam, ever.",
+        "Thank you! We will keep in touch at",
+    ),
 };
 
 const DOMAINS: [&Domain; 3] = [&COFFEE, &FITNESS, &SOFTWARE];
 
 const NAMES: &[&str] = &[
-    "Harbor", "Juniper", "Northside", "Copper", "Lantern", "Maple", "Saltwater", "Fernwood",
-    "Bluebird", "Ember", "Kestrel", "Marigold", "Alder", "Cinder", "Larkspur", "Tidewater",
+    "Harbor",
+    "Juniper",
+    "Northside",
+    "Copper",
+    "Lantern",
+    "Maple",
+    "Saltwater",
+    "Fernwood",
+    "Bluebird",
+    "Ember",
+    "Kestrel",
+    "Marigold",
+    "Alder",
+    "Cinder",
+    "Larkspur",
+    "Tidewater",
 ];
-const CITIES: &[&str] = &[
-    "Portland", "Brooklyn", "Austin", "Oakland", "Denver", "Leeds", "Melbourne", "Lisbon",
-];
+const CITIES: &[&str] =
+    &["Portland", "Brooklyn", "Austin", "Oakland", "Denver", "Leeds", "Melbourne", "Lisbon"];
 const STREETS: &[&str] =
     &["Alder Street", "Market Lane", "Canal Road", "Orchard Row", "Mill Street", "Union Square"];
 
 pub fn build(ctx: &Ctx) -> Page {
-    let domain = DOMAINS
-        .into_iter()
-        .find(|domain| ctx.mentions(domain.cues))
-        .unwrap_or(&GENERAL);
+    let domain = DOMAINS.into_iter().find(|domain| ctx.mentions(domain.cues)).unwrap_or(&GENERAL);
     let mut rng = ctx.rng("landing");
 
     let subject = ctx.subject_or("studio").to_string();
@@ -262,21 +427,27 @@ pub fn build(ctx: &Ctx) -> Page {
             .replace("{city}", city)
     };
 
-    let headline = words::sentence_case(&fill(*rng.pick(domain.headlines)));
+    let headline = *rng.pick::<&str>(domain.headlines);
+    let headline = words::sentence_case(&fill(headline));
+    let eyebrow = *rng.pick::<&str>(domain.eyebrows);
     let hero = obj([
-        ("eyebrow", fill(*rng.pick(domain.eyebrows)).into()),
+        ("eyebrow", fill(eyebrow).into()),
         ("headline", headline.into()),
         ("lead", fill(domain.lead).into()),
         ("primary", obj([("label", domain.primary.into()), ("href", "#visit".into())])),
         ("secondary", obj([("label", domain.secondary.into()), ("href", "#offer".into())])),
         ("note", fill(domain.note).into()),
         ("motif", domain.motif.into()),
-        ("card", obj([("title", fill(domain.card.0).into()), ("text", fill(domain.card.1).into())])),
+        (
+            "card",
+            obj([("title", fill(domain.card.0).into()), ("text", fill(domain.card.1).into())]),
+        ),
     ]);
 
-    let stats = arr(domain.stats.iter().map(|(value, label)| {
-        obj([("value", (*value).into()), ("label", fill(label).into())])
-    }));
+    let stats = arr(domain
+        .stats
+        .iter()
+        .map(|(value, label)| obj([("value", (*value).into()), ("label", fill(label).into())])));
     let features = arr(domain.features.iter().map(|(icon, title, text)| {
         obj([("icon", (*icon).into()), ("title", fill(title).into()), ("text", fill(text).into())])
     }));
@@ -300,9 +471,13 @@ pub fn build(ctx: &Ctx) -> Page {
         ("title", fill(domain.visit_title).into()),
         ("text", fill(domain.visit_text).into()),
         ("address", arr([street, city.to_string()])),
-        ("hours", arr(domain.hours.iter().map(|(days, time)| {
-            obj([("days", (*days).into()), ("time", (*time).into())])
-        }))),
+        (
+            "hours",
+            arr(domain
+                .hours
+                .iter()
+                .map(|(days, time)| obj([("days", (*days).into()), ("time", (*time).into())]))),
+        ),
     ]);
     let signup = obj([
         ("title", fill(domain.signup.0).into()),
@@ -312,7 +487,11 @@ pub fn build(ctx: &Ctx) -> Page {
         ("thanks", fill(domain.signup.2).into()),
     ]);
     let head = |eyebrow: &str, title: &str, lead: &str| -> Js {
-        obj([("eyebrow", eyebrow.into()), ("title", fill(title).into()), ("lead", fill(lead).into())])
+        obj([
+            ("eyebrow", eyebrow.into()),
+            ("title", fill(title).into()),
+            ("lead", fill(lead).into()),
+        ])
     };
 
     Page {
@@ -330,9 +509,17 @@ pub fn build(ctx: &Ctx) -> Page {
         exports: vec![
             ("hero", "Hero", hero),
             ("stats", "Stat[]", stats),
-            ("featuresHead", "SectionHead", head("Why us", domain.features_title, domain.features_lead)),
+            (
+                "featuresHead",
+                "SectionHead",
+                head("Why us", domain.features_title, domain.features_lead),
+            ),
             ("features", "Feature[]", features),
-            ("offersHead", "SectionHead", head(domain.offers_nav, domain.offers_title, domain.offers_lead)),
+            (
+                "offersHead",
+                "SectionHead",
+                head(domain.offers_nav, domain.offers_title, domain.offers_lead),
+            ),
             ("offers", "Offer[]", offers),
             ("quotesHead", "SectionHead", head("Kind words", "What people say about {brand}", "")),
             ("quotes", "Quote[]", quotes),

@@ -17,16 +17,16 @@ mod weather;
 
 use crate::js::Js;
 use crate::rng::Rng;
-use crate::style::{Palette, Style};
+use crate::style::Palette;
 use crate::topic::Topic;
 use crate::words;
 
-/// What a page kind knows about the prompt it is answering.
+/// What a page kind knows about the prompt it is answering. The style is not here: it lives
+/// entirely in the theme variables, so every page kind works in every style.
 pub struct Ctx {
     pub prompt_words: Vec<String>,
     /// What the site is about, lower-case; may be empty.
     pub subject: String,
-    pub style: Style,
     pub palette: Palette,
     /// Fork it per purpose (`ctx.rng("brand")`) so choices stay independent.
     pub rng: Rng,
@@ -103,15 +103,28 @@ pub const FIRST_NAMES: &[&str] = &[
     "Mateo", "Elena", "Sami", "Ada", "Ravi", "Lucia", "Omar", "June", "Theo", "Zara", "Ines",
 ];
 pub const LAST_NAMES: &[&str] = &[
-    "Okafor", "Lindqvist", "Patel", "Moreau", "Tanaka", "Alvarez", "Novak", "Haddad", "Byrne",
-    "Mensah", "Kowalski", "Rossi", "Nakamura", "Silva", "Fischer", "Khan", "Dubois", "Reyes",
+    "Okafor",
+    "Lindqvist",
+    "Patel",
+    "Moreau",
+    "Tanaka",
+    "Alvarez",
+    "Novak",
+    "Haddad",
+    "Byrne",
+    "Mensah",
+    "Kowalski",
+    "Rossi",
+    "Nakamura",
+    "Silva",
+    "Fischer",
+    "Khan",
+    "Dubois",
+    "Reyes",
 ];
 
 /// "Maya Okafor"-style names, all different.
 pub fn people(rng: &mut Rng, count: usize) -> Vec<String> {
     let firsts = rng.sample(FIRST_NAMES, count.min(FIRST_NAMES.len()));
-    firsts
-        .iter()
-        .map(|first| format!("{first} {}", rng.pick(LAST_NAMES)))
-        .collect()
+    firsts.iter().map(|first| format!("{first} {}", rng.pick(LAST_NAMES))).collect()
 }

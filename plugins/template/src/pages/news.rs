@@ -36,7 +36,11 @@ const STORIES: &[(&str, &str, &str)] = &[
     ("show", "Show HN: A self-hosted bookmark manager with full-text search", "github.com"),
     ("story", "Bitmap fonts are back, and they look great on modern screens", "typography.example"),
     ("story", "An oral history of the first web browser", "wired.example"),
-    ("job", "Northwind Data is hiring a founding infrastructure engineer (remote)", "northwind.example"),
+    (
+        "job",
+        "Northwind Data is hiring a founding infrastructure engineer (remote)",
+        "northwind.example",
+    ),
     ("story", "Property-based testing found 14 bugs in our parser", "blog.example.io"),
     ("story", "How a single misplaced index took down our checkout", "postmortems.example"),
     ("story", "Why your laptop fan spins when the screen is off", "arstechnica.com"),
@@ -64,9 +68,26 @@ const COMMENTS: &[&str] = &[
 ];
 
 const HANDLES: &[&str] = &[
-    "quietfox", "lambdaknight", "nullpointer", "ferrous", "kqueue", "mossbrook", "tarnfield",
-    "bytebard", "oldtimer", "segfaulty", "zettel", "pgdump", "cachemiss", "tinkerer",
-    "hexwright", "sysadmin42", "latticework", "unixgrey", "cosmicray", "driftwood",
+    "quietfox",
+    "lambdaknight",
+    "nullpointer",
+    "ferrous",
+    "kqueue",
+    "mossbrook",
+    "tarnfield",
+    "bytebard",
+    "oldtimer",
+    "segfaulty",
+    "zettel",
+    "pgdump",
+    "cachemiss",
+    "tinkerer",
+    "hexwright",
+    "sysadmin42",
+    "latticework",
+    "unixgrey",
+    "cosmicray",
+    "driftwood",
 ];
 
 fn age(minutes: i64) -> String {
@@ -83,7 +104,8 @@ fn comments(rng: &mut Rng, next_id: &mut i64, depth: u32) -> Js {
     arr((0..count).map(|_| {
         *next_id += 1;
         let id = *next_id;
-        let replies = if depth < 2 { comments(rng, next_id, depth + 1) } else { arr(Vec::<Js>::new()) };
+        let replies =
+            if depth < 2 { comments(rng, next_id, depth + 1) } else { arr(Vec::<Js>::new()) };
         obj([
             ("id", id.into()),
             ("by", (*rng.pick(HANDLES)).into()),

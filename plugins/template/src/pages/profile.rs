@@ -22,14 +22,23 @@ const ROLES: &[&str] = &[
 ];
 
 const POSTS: &[(&str, &str)] = &[
-    ("", "Shipped the redesign today. Two months of tiny decisions, one big button. Thank you to everyone who sent feedback."),
-    ("waves", "Morning walk before the deadline. Best design tool I know is still a long walk without headphones."),
+    (
+        "",
+        "Shipped the redesign today. Two months of tiny decisions, one big button. Thank you to everyone who sent feedback.",
+    ),
+    (
+        "waves",
+        "Morning walk before the deadline. Best design tool I know is still a long walk without headphones.",
+    ),
     ("", "Hot take: most interfaces need fewer options and better defaults."),
     ("grid", "New series: twelve small studies in colour and rhythm. Which one is your favourite?"),
     ("", "Writing the talk for next month. Working title: boring tools, interesting work."),
     ("sun", "Golden hour from the studio roof. Some days the city is showing off."),
     ("", "If you are starting out: finish small things. Finished beats perfect every single time."),
-    ("", "Reading list this week: a book on typography, a paper on latency, and a novel about lighthouses."),
+    (
+        "",
+        "Reading list this week: a book on typography, a paper on latency, and a novel about lighthouses.",
+    ),
     ("", "Coffee number three. Inbox zero. It is going to be one of those afternoons."),
 ];
 
@@ -63,7 +72,11 @@ pub fn build(ctx: &Ctx) -> Page {
         .split(' ')
         .filter(|word| !word.is_empty() && !PAGE_WORDS.contains(word))
         .collect();
-    let role = if own.is_empty() { rng.pick(ROLES).to_string() } else { words::sentence_case(&own.join(" ")) };
+    let role = if own.is_empty() {
+        rng.pick(ROLES).to_string()
+    } else {
+        words::sentence_case(&own.join(" "))
+    };
     let city = *rng.pick(CITIES);
     let bio = format!(
         "{role} in {city}. Making things on the internet, slowly and carefully. Notes on craft, \
@@ -136,7 +149,10 @@ pub fn build(ctx: &Ctx) -> Page {
     let brand = ctx.rng("brand").pick(&["Murmur", "Chirp", "Canopy", "Flock", "Relay"]).to_string();
     Page {
         title: format!("{name} (@{handle}) | {brand}"),
-        description: format!("Posts, replies and media from {name}, {role} in {city}."),
+        description: format!(
+            "Posts, replies and media from {name}, {} in {city}.",
+            words::lower_first(&role)
+        ),
         nav: vec![link("Posts", "#top")],
         cta: link("Follow", "#top"),
         footer: format!("Terms · Privacy · Cookies · Accessibility · {brand}"),

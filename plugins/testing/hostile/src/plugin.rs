@@ -59,10 +59,7 @@ impl Guest for Hostile {
                 reply_stream::emit(behaviour::FINE_REPLY);
                 let output_tokens = (behaviour::FINE_REPLY.len() as u64).div_ceil(4);
                 Generation {
-                    usage: TokenUsage {
-                        input_tokens: 0,
-                        output_tokens,
-                    },
+                    usage: TokenUsage { input_tokens: 0, output_tokens },
                     finish: FinishReason::Stop,
                 }
             }
@@ -92,13 +89,7 @@ fn call_forbidden_host() -> FinishReason {
 }
 
 fn finished(finish: FinishReason) -> Generation {
-    Generation {
-        usage: TokenUsage {
-            input_tokens: 0,
-            output_tokens: 0,
-        },
-        finish,
-    }
+    Generation { usage: TokenUsage { input_tokens: 0, output_tokens: 0 }, finish }
 }
 
 export!(Hostile);

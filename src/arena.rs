@@ -1,0 +1,770 @@
+//! The arena: sessions of runs, each taken from prompt to live preview.
+//!
+//! A session is one prompt and its contestants; each contestant gets a run, and each run
+//! goes through the plugin chain ([`crate::generate`]) and then the built-in stages:
+//! install and build (bounded by a queue), start, health check, screenshots, scoring.
+//! Every change is recorded on the run and streamed as an [`Event`]; a failure in any
+//! stage fails that run alone, with the stage and the reason.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use tokio::sync::{OnceCell, Semaphore, broadcast};
+
+use crate::contestants::{self, Contestant};
+use crate::docker::{self, LogLine, LogSink, RunSpec, Running, Sandbox};
+use crate::gateway::{PreviewLookup, PreviewTargets};
+use crate::generate::{self, Generated, Stage};
+use crate::pipeline::{Pipeline, PipelineSet};
+use crate::plugin::{self, PluginEngine, PluginSet, RunReport};
+use crate::ports::{PortLease, PortPool};
+use crate::run::{ContestantView, Event, EventKind, FileEntry, RunRecord, Screenshot, Status};
+use crate::screenshot::{Browser, BrowserSettings};
+
+/// How an arena instance is set up. [`ArenaConfig::default`] is the embedded default: the
+/// bundled plugins and pipelines, the offline contestants, the local Docker engine.
+#[derive(Debug, Clone)]
+pub struct ArenaConfig {
+    /// Where each run's project, logs and screenshots are written.
+    pub data_dir: PathBuf,
+    pub pipelines_dir: Option<PathBuf>,
+    pub plugin_dirs: Vec<PathBuf>,
+    pub contestants_file: Option<PathBuf>,
+    /// Host ports handed to run containers.
+    pub ports: RangeInclusive<u16>,
+    /// How many installs and builds run at once.
+    pub max_concurrent_builds: usize,
+    /// Previews are served at `http://{run-id}.{preview_domain}:{gateway_port}/`.
+    pub preview_domain: String,
+    /// The port the gateway listens on, when one runs; previews get public URLs then.
+    pub gateway_port: Option<u16>,
+    /// Extra CA bundle for installs; overrides the pipeline's `build.ca_bundle`.
+    pub ca_bundle: Option<PathBuf>,
+    pub chromium: Option<PathBuf>,
+}
+
+impl Default for ArenaConfig {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            data_dir: PathBuf::from("arena-data"),
+            pipelines_dir: None,
+            plugin_dirs: Vec::new(),
+            contestants_file: None,
+            ports: 3001..=4000,
+            // next build is CPU-bound; one build per two cores keeps each one reasonably fast.
+            max_concurrent_builds: (cores / 2).max(1),
+            preview_domain: "preview.localhost".into(),
+            gateway_port: None,
+            ca_bundle: std::env::var_os("ARENA_CA_BUNDLE").map(PathBuf::from),
+            chromium: None,
+        }
+    }
+}
+
+/// A running arena. Cheap to clone.
+#[derive(Clone)]
+pub struct Arena {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ArenaConfig,
+    instance: String,
+    plugins: Arc<PluginSet>,
+    pipelines: PipelineSet,
+    contestants: Vec<Contestant>,
+    sandbox: Sandbox,
+    ports: PortPool,
+    builds: Semaphore,
+    browser: OnceCell<Browser>,
+    sessions: Mutex<HashMap<String, Arc<Session>>>,
+    runs: Mutex<HashMap<String, Arc<RunHandle>>>,
+}
+
+/// One prompt and its runs.
+pub struct Session {
+    pub id: String,
+    pub prompt: String,
+    pub pipeline: String,
+    pub created_ms: u64,
+    pub run_ids: Vec<String>,
+    events: Mutex<EventLog>,
+    sender: broadcast::Sender<Event>,
+}
+
+struct EventLog {
+    next_seq: u64,
+    events: Vec<Event>,
+}
+
+impl Session {
+    fn emit(&self, run: &str, kind: EventKind) {
+        let mut log = self.events.lock().unwrap();
+        let event = Event { seq: log.next_seq, run: run.to_owned(), at_ms: crate::run::now_ms(), kind };
+        log.next_seq += 1;
+        log.events.push(event.clone());
+        // Nobody listening is fine: the log keeps the event for later watchers.
+        let _ = self.sender.send(event);
+    }
+
+    /// Events after `after` (all when `None`), and a receiver for the ones that follow,
+    /// taken under one lock so that none falls in between.
+    pub fn subscribe(&self, after: Option<u64>) -> (Vec<Event>, broadcast::Receiver<Event>) {
+        let log = self.events.lock().unwrap();
+        let missed =
+            log.events.iter().filter(|event| after.is_none_or(|seq| event.seq > seq)).cloned();
+        (missed.collect(), self.sender.subscribe())
+    }
+}
+
+struct RunHandle {
+    record: Mutex<RunRecord>,
+    session: Arc<Session>,
+    site: Mutex<Option<(Running, PortLease)>>,
+    task: Mutex<Option<tokio::task::AbortHandle>>,
+    last_visit: Mutex<Instant>,
+}
+
+impl RunHandle {
+    fn snapshot(&self) -> RunRecord {
+        self.record.lock().unwrap().clone()
+    }
+
+    fn enter(&self, status: Status) {
+        let id = {
+            let mut record = self.record.lock().unwrap();
+            record.enter(status);
+            record.id.clone()
+        };
+        tracing::debug!(run = %id, %status, "Run changed status.");
+        self.session.emit(&id, EventKind::Status { status, stage: None, reason: None });
+    }
+
+    fn fail(&self, stage: Status, reason: String) {
+        let id = {
+            let mut record = self.record.lock().unwrap();
+            if record.status.is_final() {
+                return;
+            }
+            record.enter(Status::Failed);
+            record.failed_stage = Some(stage);
+            record.failure = Some(reason.clone());
+            record.logs.entry("error".into()).or_default().push_str(&format!("{reason}\n"));
+            record.id.clone()
+        };
+        tracing::info!(run = %id, %stage, %reason, "Run failed.");
+        let kind = EventKind::Status { status: Status::Failed, stage: Some(stage), reason: Some(reason) };
+        self.session.emit(&id, kind);
+    }
+
+    fn log(&self, phase: &str, line: String) {
+        let id = {
+            let mut record = self.record.lock().unwrap();
+            let log = record.logs.entry(phase.to_owned()).or_default();
+            log.push_str(&line);
+            log.push('\n');
+            record.id.clone()
+        };
+        self.session.emit(&id, EventKind::Log { phase: phase.to_owned(), line });
+    }
+}
+
+/// Run ids double as DNS labels in preview host names: lowercase letters and digits.
+fn new_id() -> String {
+    const ALPHABET: [char; 36] = [
+        'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r',
+        's', 't', 'u', 'v', 'w', 'x', 'y', 'z', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+    ];
+    // A leading letter keeps the label valid wherever a name may not start with a digit.
+    let first = nanoid::nanoid!(1, &ALPHABET[..26]);
+    first + &nanoid::nanoid!(11, &ALPHABET)
+}
+
+impl Arena {
+    /// Loads plugins, pipelines and contestants, connects to Docker and removes the
+    /// containers an earlier instance left behind.
+    pub async fn start(config: ArenaConfig) -> anyhow::Result<Self> {
+        let instance = new_id();
+        let engine = PluginEngine::new(plugin::default_cache_dir())?;
+        let plugins = PluginSet::load(&engine, &config.plugin_dirs).await;
+        for error in &plugins.errors {
+            tracing::warn!(%error, "Plugin unavailable.");
+        }
+        let pipelines = PipelineSet::load(config.pipelines_dir.as_deref());
+        let contestants = contestants::load(config.contestants_file.as_deref())?;
+
+        let sandbox = Sandbox::connect(instance.clone()).await?;
+        let removed = sandbox.remove_all_except(&instance).await?;
+        if removed > 0 {
+            tracing::info!(removed, "Removed containers left by an earlier arena instance.");
+        }
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+
+        tracing::info!(%instance, "Arena started.");
+        let inner = Inner {
+            ports: PortPool::new(config.ports.clone()),
+            builds: Semaphore::new(config.max_concurrent_builds.max(1)),
+            config,
+            instance,
+            plugins: Arc::new(plugins),
+            pipelines,
+            contestants,
+            sandbox,
+            browser: OnceCell::new(),
+            sessions: Mutex::new(HashMap::new()),
+            runs: Mutex::new(HashMap::new()),
+        };
+        Ok(Self { inner: Arc::new(inner) })
+    }
+
+    pub fn instance(&self) -> &str {
+        &self.inner.instance
+    }
+
+    pub fn plugins(&self) -> &PluginSet {
+        &self.inner.plugins
+    }
+
+    pub fn pipelines(&self) -> &PipelineSet {
+        &self.inner.pipelines
+    }
+
+    pub fn contestants(&self) -> &[Contestant] {
+        &self.inner.contestants
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.config.data_dir
+    }
+
+    /// Starts a battle: one run per contestant, all in parallel. `contestant_ids` empty
+    /// means the default contestants.
+    pub fn start_session(
+        &self,
+        prompt: &str,
+        contestant_ids: &[String],
+        pipeline_id: &str,
+    ) -> Result<Arc<Session>, SessionError> {
+        let prompt = prompt.trim();
+        if prompt.is_empty() {
+            return Err(SessionError::EmptyPrompt);
+        }
+        let pipeline = self.inner.pipelines.pipelines.get(pipeline_id).cloned().ok_or_else(|| {
+            SessionError::UnknownPipeline {
+                id: pipeline_id.to_owned(),
+                known: self.inner.pipelines.pipelines.keys().cloned().collect(),
+            }
+        })?;
+        let chosen = self.choose(contestant_ids)?;
+
+        let id = new_id();
+        let run_ids: Vec<String> = chosen.iter().map(|_| new_id()).collect();
+        let (sender, _) = broadcast::channel(4096);
+        let session = Arc::new(Session {
+            id: id.clone(),
+            prompt: prompt.to_owned(),
+            pipeline: pipeline.id.clone(),
+            created_ms: crate::run::now_ms(),
+            run_ids: run_ids.clone(),
+            events: Mutex::new(EventLog { next_seq: 0, events: Vec::new() }),
+            sender,
+        });
+        self.inner.sessions.lock().unwrap().insert(id.clone(), session.clone());
+        tracing::info!(session = %id, contestants = chosen.len(), "Battle started.");
+
+        let pipeline = Arc::new(pipeline);
+        for (contestant, run_id) in chosen.into_iter().zip(run_ids) {
+            let view = ContestantView {
+                id: contestant.id.clone(),
+                name: contestant.name.clone(),
+                provider: contestant.provider.clone(),
+                model: contestant.model.clone(),
+            };
+            let handle = Arc::new(RunHandle {
+                record: Mutex::new(RunRecord::new(run_id.clone(), id.clone(), view)),
+                session: session.clone(),
+                site: Mutex::new(None),
+                task: Mutex::new(None),
+                last_visit: Mutex::new(Instant::now()),
+            });
+            self.inner.runs.lock().unwrap().insert(run_id.clone(), handle.clone());
+            session.emit(&run_id, EventKind::Status { status: Status::Queued, stage: None, reason: None });
+
+            let task = tokio::spawn(self.clone().drive(handle.clone(), contestant, pipeline.clone()));
+            *handle.task.lock().unwrap() = Some(task.abort_handle());
+        }
+        Ok(session)
+    }
+
+    fn choose(&self, ids: &[String]) -> Result<Vec<Contestant>, SessionError> {
+        let all = &self.inner.contestants;
+        if ids.is_empty() {
+            let defaults: Vec<Contestant> = all.iter().filter(|c| c.default).cloned().collect();
+            return if defaults.is_empty() { Err(SessionError::NoContestants) } else { Ok(defaults) };
+        }
+        if ids.len() > 6 {
+            return Err(SessionError::TooManyContestants(ids.len()));
+        }
+        ids.iter()
+            .map(|id| {
+                all.iter().find(|c| &c.id == id).cloned().ok_or_else(|| SessionError::UnknownContestant {
+                    id: id.clone(),
+                    known: all.iter().map(|c| c.id.clone()).collect(),
+                })
+            })
+            .collect()
+    }
+
+    pub fn session(&self, id: &str) -> Option<Arc<Session>> {
+        self.inner.sessions.lock().unwrap().get(id).cloned()
+    }
+
+    pub fn sessions(&self) -> Vec<Arc<Session>> {
+        let mut sessions: Vec<_> = self.inner.sessions.lock().unwrap().values().cloned().collect();
+        sessions.sort_by_key(|session| std::cmp::Reverse(session.created_ms));
+        sessions
+    }
+
+    pub fn run(&self, id: &str) -> Option<RunRecord> {
+        self.handle(id).map(|handle| handle.snapshot())
+    }
+
+    pub fn runs_of(&self, session: &Session) -> Vec<RunRecord> {
+        session.run_ids.iter().filter_map(|id| self.run(id)).collect()
+    }
+
+    fn handle(&self, id: &str) -> Option<Arc<RunHandle>> {
+        self.inner.runs.lock().unwrap().get(id).cloned()
+    }
+
+    /// The folder holding one run's project, logs, screenshots and report.
+    pub fn run_dir(&self, record: &RunRecord) -> PathBuf {
+        self.inner.config.data_dir.join(&record.session).join(&record.contestant.id)
+    }
+
+    /// Waits until every run of the session has reached a final status.
+    pub async fn wait(&self, session: &Session) {
+        let (_, mut events) = session.subscribe(None);
+        loop {
+            if self.runs_of(session).iter().all(|run| run.status.is_final()) {
+                return;
+            }
+            // Any event (or a lagged stream) is a reason to look again.
+            let _ = tokio::time::timeout(Duration::from_secs(1), events.recv()).await;
+        }
+    }
+
+    /// Stops a run: its task is cancelled and its container removed. A ready run ends as
+    /// terminated; one still on its way ends as terminated too, with the stage it was in.
+    pub async fn stop(&self, run_id: &str, reason: &str) -> bool {
+        let Some(handle) = self.handle(run_id) else { return false };
+        if let Some(task) = handle.task.lock().unwrap().take() {
+            task.abort();
+        }
+        let site = handle.site.lock().unwrap().take();
+        if let Some((site, _lease)) = site {
+            if let Err(error) = self.inner.sandbox.stop(&site).await {
+                tracing::warn!(run = %run_id, %error, "Could not stop a run's container.");
+            }
+        }
+        let (id, stage) = {
+            let mut record = handle.record.lock().unwrap();
+            if record.status == Status::Failed || record.status == Status::Terminated {
+                return true;
+            }
+            let stage = record.status;
+            record.enter(Status::Terminated);
+            record.failure = Some(reason.to_owned());
+            if stage != Status::Ready {
+                record.failed_stage = Some(stage);
+            }
+            (record.id.clone(), stage)
+        };
+        tracing::info!(run = %id, %reason, "Run terminated.");
+        let kind = EventKind::Status {
+            status: Status::Terminated,
+            stage: Some(stage),
+            reason: Some(reason.to_owned()),
+        };
+        handle.session.emit(&id, kind);
+        true
+    }
+
+    /// Stops every run; for shutting down.
+    pub async fn stop_all(&self, reason: &str) {
+        let ids: Vec<String> = self.inner.runs.lock().unwrap().keys().cloned().collect();
+        for id in ids {
+            self.stop(&id, reason).await;
+        }
+    }
+
+    /// Takes one run from its contestant's reply to a ready preview.
+    async fn drive(self, run: Arc<RunHandle>, contestant: Contestant, pipeline: Arc<Pipeline>) {
+        let prompt = run.session.prompt.clone();
+        let record = run.snapshot();
+        let run_dir = self.run_dir(&record);
+
+        // The plugin chain.
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let forward = {
+            let run = run.clone();
+            let id = record.id.clone();
+            tokio::spawn(async move {
+                while let Some(text) = receiver.recv().await {
+                    run.session.emit(&id, EventKind::Reply { text });
+                }
+            })
+        };
+        let on_stage = |stage: Stage| {
+            run.enter(match stage {
+                Stage::Generating => Status::Generating,
+                Stage::Validating => Status::Validating,
+            })
+        };
+        let generated = generate::generate_with_progress(
+            &self.inner.plugins,
+            &pipeline,
+            &contestant,
+            &prompt,
+            sender,
+            &on_stage,
+        )
+        .await;
+        let _ = forward.await;
+        self.keep_generation(&run, &generated);
+        if let Some(failure) = &generated.failure {
+            let stage = match failure.stage {
+                Stage::Generating => Status::Generating,
+                Stage::Validating => Status::Validating,
+            };
+            run.fail(stage, failure.reason.clone());
+            self.finish(&run, &pipeline, &prompt, &generated, &run_dir).await;
+            return;
+        }
+
+        let project = run_dir.join("project");
+        if let Err(error) = self.write_run_files(&run_dir, &generated, &pipeline) {
+            run.fail(Status::Validating, format!("arena error: could not write the project: {error:#}"));
+            self.finish(&run, &pipeline, &prompt, &generated, &run_dir).await;
+            return;
+        }
+
+        if let Err((stage, reason)) = self.build_and_start(&run, &pipeline, &project).await {
+            run.fail(stage, reason);
+        } else if let Err((stage, reason)) = self.capture(&run, &pipeline, &run_dir).await {
+            run.fail(stage, reason);
+        }
+        self.finish(&run, &pipeline, &prompt, &generated, &run_dir).await;
+    }
+
+    fn keep_generation(&self, run: &RunHandle, generated: &Generated) {
+        let mut record = run.record.lock().unwrap();
+        record.reply = generated.reply.clone();
+        record.finish = generated.finish.clone();
+        record.usage = generated.usage;
+        record.cost_usd = generated.cost_usd;
+        record.diagnostics = generated.diagnostics.clone();
+        record.edits = generated.edits.clone();
+        record.files = generated
+            .files
+            .iter()
+            .map(|file| FileEntry { path: file.path.clone(), bytes: file.contents.len() })
+            .collect();
+    }
+
+    fn write_run_files(&self, run_dir: &Path, generated: &Generated, pipeline: &Pipeline) -> anyhow::Result<()> {
+        if run_dir.exists() {
+            std::fs::remove_dir_all(run_dir)?;
+        }
+        std::fs::create_dir_all(run_dir)?;
+        std::fs::write(run_dir.join("reply.md"), &generated.reply)?;
+        generate::write_project(&run_dir.join("project"), &generated.files, &pipeline.files)
+    }
+
+    /// Install, build, start and health check. `Err` carries the failed stage and reason.
+    async fn build_and_start(
+        &self,
+        run: &Arc<RunHandle>,
+        pipeline: &Pipeline,
+        project: &Path,
+    ) -> Result<(), (Status, String)> {
+        let sandbox = &self.inner.sandbox;
+        let build = &pipeline.build;
+        let image = sandbox
+            .resolve_image(&build.image, build.fallback_image.as_deref(), Duration::from_secs(60))
+            .await
+            .map_err(|error| (Status::Installing, format!("arena error: {error}")))?;
+
+        let record = run.snapshot();
+        let workspace = std::path::absolute(project)
+            .map_err(|error| (Status::Installing, format!("arena error: {error}")))?;
+        let mut spec = RunSpec::new(record.session.clone(), record.id.clone(), workspace, image);
+        spec.npm.registry = build.registry.clone();
+        spec.npm.ca_bundle = self.ca_bundle(pipeline);
+        spec.commands.install = build.install.clone();
+        spec.commands.build = build.build.clone();
+        spec.commands.start = build.start.clone();
+        spec.limits = docker::Limits {
+            memory_mib: u64::from(pipeline.limits.memory_mb),
+            cpus: pipeline.limits.cpus,
+            pids: pipeline.limits.pids,
+        };
+        spec.timeouts = docker::Timeouts {
+            install: Duration::from_secs(pipeline.timeouts.install_secs),
+            build: Duration::from_secs(pipeline.timeouts.build_secs),
+            health: Duration::from_secs(pipeline.timeouts.start_secs),
+        };
+        let sink = {
+            let run = run.clone();
+            LogSink::new(move |line: LogLine| run.log(line.phase.as_str(), line.line))
+        };
+
+        // Installs and builds share the machine's cores; a run waiting for its turn shows
+        // as queued.
+        let permit = match self.inner.builds.try_acquire() {
+            Ok(permit) => permit,
+            Err(_) => {
+                run.enter(Status::Queued);
+                self.inner.builds.acquire().await.expect("the build queue is never closed")
+            }
+        };
+        run.enter(Status::Installing);
+        sandbox.install(&spec, &sink).await.map_err(|error| phase_error(Status::Installing, error))?;
+        run.enter(Status::Building);
+        sandbox.build(&spec, &sink).await.map_err(|error| phase_error(Status::Building, error))?;
+        drop(permit);
+
+        run.enter(Status::Starting);
+        let lease = self
+            .inner
+            .ports
+            .allocate()
+            .map_err(|error| (Status::Starting, format!("arena error: {error}")))?;
+        let site = sandbox
+            .start(&spec, lease.port(), &sink)
+            .await
+            .map_err(|error| phase_error(Status::Starting, error))?;
+        {
+            let mut record = run.record.lock().unwrap();
+            record.port = Some(lease.port());
+            record.container_id = Some(site.container_id.clone());
+            record.internal_url = Some(site.url());
+        }
+        let health = sandbox.wait_healthy(&site, spec.timeouts.health).await;
+        *run.site.lock().unwrap() = Some((site, lease));
+        let after = health.map_err(|error| phase_error(Status::Starting, error))?;
+        run.log("start", format!("healthy after {:.1}s", after.as_secs_f64()));
+        run.enter(Status::Healthy);
+        Ok(())
+    }
+
+    fn ca_bundle(&self, pipeline: &Pipeline) -> Option<PathBuf> {
+        if let Some(bundle) = self.inner.config.ca_bundle.clone().or(pipeline.build.ca_bundle.clone()) {
+            return Some(bundle);
+        }
+        // The host's own trust store: public certificates, plus whatever CA a corporate or
+        // intercepting proxy added to it, which installs need.
+        ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|path| path.is_file())
+    }
+
+    async fn capture(&self, run: &Arc<RunHandle>, pipeline: &Pipeline, run_dir: &Path) -> Result<(), (Status, String)> {
+        run.enter(Status::Capturing);
+        let url = run.snapshot().internal_url.expect("a healthy run has a URL");
+        let browser = self
+            .inner
+            .browser
+            .get_or_try_init(|| async {
+                let settings = BrowserSettings { executable: self.inner.config.chromium.clone(), ..Default::default() };
+                Browser::launch(settings).await
+            })
+            .await
+            .map_err(|error| (Status::Capturing, format!("arena error: {error}")))?;
+        let viewports: Vec<(String, u32, u32)> =
+            pipeline.screenshots.iter().map(|v| (v.name.clone(), v.width, v.height)).collect();
+        let timeout = Duration::from_secs(pipeline.timeouts.screenshot_secs);
+        let dir = run_dir.join("screenshots");
+        let shots = browser
+            .capture(&url, &viewports, &dir, timeout)
+            .await
+            .map_err(|error| (Status::Capturing, format!("arena error: {error}")))?;
+
+        let mut record = run.record.lock().unwrap();
+        record.screenshots = shots
+            .into_iter()
+            .map(|shot| Screenshot {
+                file: format!("screenshots/{}.png", shot.viewport),
+                viewport: shot.viewport,
+                width: shot.width,
+                height: shot.height,
+                path: shot.path,
+                load_ms: shot.load_millis,
+                console_errors: shot.console_errors,
+                failed_requests: shot.failed_requests,
+                timed_out_waiting: shot.timed_out_waiting,
+            })
+            .collect();
+        Ok(())
+    }
+
+    /// Scores the run (ready or failed), writes its report, and for a ready run sets its
+    /// public URL and starts its idle timer.
+    async fn finish(&self, run: &Arc<RunHandle>, pipeline: &Pipeline, prompt: &str, generated: &Generated, run_dir: &Path) {
+        let succeeded = !run.snapshot().status.is_final();
+        if succeeded {
+            run.enter(Status::Scoring);
+        }
+        let report = self.scorer_report(&run.snapshot(), prompt, generated);
+        let mut scores = Vec::new();
+        for step in &pipeline.scorers {
+            let Some(scorer) = self.inner.plugins.scorers.get(&step.plugin) else {
+                run.log("error", format!("scorer `{}` is not loaded", step.plugin));
+                continue;
+            };
+            match scorer.score(&report, &step.settings(), &pipeline.plugin_limits).await {
+                Ok(metrics) => scores.extend(metrics),
+                // A scorer's failure costs the run its scores, not its result.
+                Err(error) => run.log("error", error.to_string()),
+            }
+        }
+        run.record.lock().unwrap().scores = scores;
+
+        if succeeded {
+            let public_url = self.inner.config.gateway_port.map(|port| {
+                format!("http://{}.{}:{port}/", run.snapshot().id, self.inner.config.preview_domain)
+            });
+            run.record.lock().unwrap().public_url = public_url;
+            *run.last_visit.lock().unwrap() = Instant::now();
+            run.enter(Status::Ready);
+            tracing::info!(run = %run.snapshot().id, "Run ready.");
+            self.spawn_idle_timer(run.clone(), Duration::from_secs(pipeline.timeouts.idle_minutes * 60));
+        } else if let Some((site, _lease)) = run.site.lock().unwrap().take() {
+            // A run that failed after starting (capture) must not leave its container.
+            let sandbox = self.clone();
+            tokio::spawn(async move {
+                let _ = sandbox.inner.sandbox.stop(&site).await;
+            });
+        }
+        if let Err(error) = self.write_report(run, run_dir) {
+            tracing::warn!(run = %run.snapshot().id, %error, "Could not write a run report.");
+        }
+    }
+
+    fn scorer_report(&self, record: &RunRecord, prompt: &str, generated: &Generated) -> RunReport {
+        RunReport {
+            prompt: prompt.to_owned(),
+            status: record.status.as_str().to_owned(),
+            failed_stage: record.failed_stage.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            files: generated.files.clone(),
+            timings: record
+                .stage_ms
+                .iter()
+                .map(|(stage, ms)| plugin::StageTiming { stage: stage.as_str().to_owned(), millis: *ms })
+                .collect(),
+            logs: record
+                .logs
+                .iter()
+                .map(|(phase, text)| plugin::PhaseLog { phase: phase.clone(), text: text.clone() })
+                .collect(),
+            screenshots: record
+                .screenshots
+                .iter()
+                .map(|shot| plugin::ScreenshotInfo {
+                    viewport: shot.viewport.clone(),
+                    width: shot.width,
+                    height: shot.height,
+                    load_millis: shot.load_ms,
+                    console_errors: shot.console_errors.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    fn write_report(&self, run: &RunHandle, run_dir: &Path) -> anyhow::Result<()> {
+        let record = run.snapshot();
+        std::fs::create_dir_all(run_dir.join("logs"))?;
+        for (phase, text) in &record.logs {
+            std::fs::write(run_dir.join("logs").join(format!("{phase}.log")), text)?;
+        }
+        let report = serde_json::json!({
+            "prompt": run.session.prompt,
+            "pipeline": run.session.pipeline,
+            "run": record,
+        });
+        std::fs::write(run_dir.join("report.json"), serde_json::to_vec_pretty(&report)?)?;
+        Ok(())
+    }
+
+    fn spawn_idle_timer(&self, run: Arc<RunHandle>, idle: Duration) {
+        let arena = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let deadline = *run.last_visit.lock().unwrap() + idle;
+                if Instant::now() >= deadline {
+                    let id = run.snapshot().id;
+                    let minutes = idle.as_secs() / 60;
+                    arena.stop(&id, &format!("idle for {minutes} min")).await;
+                    return;
+                }
+                tokio::time::sleep_until(deadline.into()).await;
+                if run.snapshot().status != Status::Ready {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+/// Maps a container-stage error to the run's failed stage and reason. The project's own
+/// failures read as what the model got wrong; the arena's read as the arena's.
+fn phase_error(stage: Status, error: docker::Error) -> (Status, String) {
+    match error.as_phase_failure() {
+        Some(failure) => (stage, failure.summary()),
+        None => (stage, format!("arena error: {error}")),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("the prompt is empty")]
+    EmptyPrompt,
+    #[error("no pipeline `{id}` (available: {})", known.join(", "))]
+    UnknownPipeline { id: String, known: Vec<String> },
+    #[error("no contestant `{id}` (available: {})", known.join(", "))]
+    UnknownContestant { id: String, known: Vec<String> },
+    #[error("no contestant is marked as a default; name some")]
+    NoContestants,
+    #[error("{0} contestants named; a battle has at most 6")]
+    TooManyContestants(usize),
+}
+
+impl PreviewTargets for Arena {
+    fn lookup(&self, run_id: &str) -> PreviewLookup {
+        let Some(handle) = self.handle(run_id) else { return PreviewLookup::Unknown };
+        let record = handle.snapshot();
+        match (record.status, record.port) {
+            (Status::Healthy | Status::Capturing | Status::Scoring | Status::Ready, Some(port)) => {
+                PreviewLookup::Ready(SocketAddr::from(([127, 0, 0, 1], port)))
+            }
+            (Status::Failed | Status::Terminated, _) => PreviewLookup::Ended {
+                reason: record.failure.unwrap_or_else(|| record.status.to_string()),
+            },
+            (status, _) => PreviewLookup::NotReady { status: status.to_string() },
+        }
+    }
+
+    fn touch(&self, run_id: &str) {
+        if let Some(handle) = self.handle(run_id) {
+            *handle.last_visit.lock().unwrap() = Instant::now();
+        }
+    }
+}

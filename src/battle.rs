@@ -1,0 +1,171 @@
+//! `arena run` and `arena serve`: a whole battle from the command line, and the server.
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use arena::arena::{Arena, ArenaConfig};
+use arena::run::{EventKind, RunRecord, Status};
+
+use crate::{RunArgs, ServeArgs, Sources};
+
+fn config(sources: Sources, data_dir: std::path::PathBuf) -> ArenaConfig {
+    ArenaConfig {
+        data_dir,
+        pipelines_dir: sources.pipelines,
+        plugin_dirs: sources.plugin_dirs,
+        contestants_file: sources.contestants,
+        ..ArenaConfig::default()
+    }
+}
+
+pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let mut config = config(args.sources, args.out.clone());
+    let listener = if args.keep {
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("listening on {address} for the previews (try --port)"))?;
+        config.gateway_port = Some(args.port);
+        Some(listener)
+    } else {
+        None
+    };
+    let preview_domain = config.preview_domain.clone();
+    let arena = Arena::start(config).await?;
+    if let Some(listener) = listener {
+        let router = arena::server::router(arena.clone(), &preview_domain);
+        tokio::spawn(async move { axum::serve(listener, router).await });
+    }
+
+    let session = arena.start_session(&args.prompt, &args.contestant_ids, &args.pipeline)?;
+    println!("Battle {} — {}", session.id, session.prompt);
+    let names: HashMap<String, String> = arena
+        .runs_of(&session)
+        .into_iter()
+        .map(|run| (run.id.clone(), run.contestant.id.clone()))
+        .collect();
+    let width = names.values().map(String::len).max().unwrap_or(10);
+
+    // Live progress: one line per status change, as it happens.
+    let started = Instant::now();
+    let (_, mut events) = session.subscribe(None);
+    let progress = {
+        let arena = arena.clone();
+        let session = session.clone();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(event) => {
+                        if let EventKind::Status { status, reason, .. } = &event.kind {
+                            let name = names.get(&event.run).map_or("?", String::as_str);
+                            let secs = started.elapsed().as_secs_f64();
+                            let reason = reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+                            println!("[{secs:6.1}s] {name:<width$}  {status}{reason}");
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => return,
+                }
+                if arena.runs_of(&session).iter().all(|run| run.status.is_final()) {
+                    return;
+                }
+            }
+        })
+    };
+    tokio::select! {
+        _ = arena.wait(&session) => {}
+        _ = shutdown_signal() => {
+            println!("Interrupted: stopping every run.");
+            arena.stop_all("interrupted").await;
+        }
+    }
+    progress.abort();
+
+    let runs = arena.runs_of(&session);
+    print_table(&arena, &runs);
+    let battle_dir = args.out.join(&session.id);
+    let summary = serde_json::json!({
+        "session": session.id,
+        "prompt": session.prompt,
+        "pipeline": session.pipeline,
+        "runs": runs,
+    });
+    std::fs::create_dir_all(&battle_dir)?;
+    std::fs::write(battle_dir.join("battle.json"), serde_json::to_vec_pretty(&summary)?)?;
+    println!("\nFiles, logs, screenshots and reports: {}", battle_dir.display());
+
+    let all_ready = runs.iter().all(|run| run.status == Status::Ready);
+    if args.keep && runs.iter().any(|run| run.status == Status::Ready) {
+        println!("Previews stay up until you press Ctrl-C.");
+        shutdown_signal().await;
+    }
+    arena.stop_all("battle over").await;
+    Ok(if all_ready { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn print_table(arena: &Arena, runs: &[RunRecord]) {
+    let stages = [
+        (Status::Generating, "gen"),
+        (Status::Validating, "check"),
+        (Status::Installing, "install"),
+        (Status::Building, "build"),
+        (Status::Starting, "start"),
+        (Status::Capturing, "shots"),
+    ];
+    let name_width = runs.iter().map(|run| run.contestant.id.len()).max().unwrap_or(10).max(10);
+    print!("\n{:<name_width$}  {:<10}", "contestant", "status");
+    for (_, label) in stages {
+        print!(" {label:>7}");
+    }
+    println!("  preview / screenshots");
+    for run in runs {
+        print!("{:<name_width$}  {:<10}", run.contestant.id, run.status.as_str());
+        for (stage, _) in stages {
+            match run.stage_time(stage) {
+                Some(time) => print!(" {:>6.1}s", time.as_secs_f64()),
+                None => print!(" {:>7}", "-"),
+            }
+        }
+        let preview = run.public_url.clone().or(run.internal_url.clone()).unwrap_or_default();
+        let dir = arena.run_dir(run);
+        let shots: Vec<String> =
+            run.screenshots.iter().map(|shot| dir.join(&shot.file).display().to_string()).collect();
+        println!("  {preview} {}", shots.join(" "));
+        if let (Some(stage), Some(reason)) = (run.failed_stage, &run.failure) {
+            println!("{:<name_width$}  failed at {stage}: {reason}", "");
+        }
+    }
+}
+
+pub async fn serve_command(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let mut config = config(args.sources, args.data);
+    config.gateway_port = Some(args.listen.port());
+    let preview_domain = config.preview_domain.clone();
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let arena = Arena::start(config).await?;
+    let router = arena::server::router(arena.clone(), &preview_domain);
+    println!("Vibe Arena listening on http://{}/ (previews at http://<run>.{preview_domain}:{}/)", args.listen, args.listen.port());
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    arena.stop_all("server shutting down").await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing the SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

@@ -1,0 +1,196 @@
+//! What the arena knows about a run, and the events that report its changes.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use crate::generate::{RecordedEdit, RunDiagnostic};
+use crate::plugin::{FinishReason, Metric, TokenUsage};
+
+/// A run's lifecycle, in order. `Failed` and `Terminated` end it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Queued,
+    Generating,
+    Validating,
+    Installing,
+    Building,
+    Starting,
+    Healthy,
+    Capturing,
+    Scoring,
+    Ready,
+    Failed,
+    Terminated,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Generating => "generating",
+            Self::Validating => "validating",
+            Self::Installing => "installing",
+            Self::Building => "building",
+            Self::Starting => "starting",
+            Self::Healthy => "healthy",
+            Self::Capturing => "capturing",
+            Self::Scoring => "scoring",
+            Self::Ready => "ready",
+            Self::Failed => "failed",
+            Self::Terminated => "terminated",
+        }
+    }
+
+    /// Nothing more will happen to the run on its own.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Ready | Self::Failed | Self::Terminated)
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Milliseconds since the Unix epoch, as the UI and reports show times.
+pub fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Transition {
+    pub status: Status,
+    pub at_ms: u64,
+}
+
+/// Who is competing in a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContestantView {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub model: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Screenshot {
+    pub viewport: String,
+    pub width: u32,
+    pub height: u32,
+    /// Where the PNG is on disk (the API serves it by viewport name).
+    #[serde(skip)]
+    pub path: std::path::PathBuf,
+    pub file: String,
+    pub load_ms: u64,
+    pub console_errors: Vec<String>,
+    pub failed_requests: Vec<String>,
+    pub timed_out_waiting: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub bytes: usize,
+}
+
+/// Everything kept about one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRecord {
+    /// Also the run's preview host name.
+    pub id: String,
+    pub session: String,
+    pub contestant: ContestantView,
+    pub status: Status,
+    /// The stage a failed run stopped in, and why, in words.
+    pub failed_stage: Option<Status>,
+    pub failure: Option<String>,
+    pub port: Option<u16>,
+    pub container_id: Option<String>,
+    pub internal_url: Option<String>,
+    pub public_url: Option<String>,
+    pub reply: String,
+    pub finish: Option<FinishReason>,
+    pub files: Vec<FileEntry>,
+    pub diagnostics: Vec<RunDiagnostic>,
+    pub edits: Vec<RecordedEdit>,
+    /// Log text per phase: install, build, start, error.
+    pub logs: BTreeMap<String, String>,
+    pub screenshots: Vec<Screenshot>,
+    pub scores: Vec<Metric>,
+    pub usage: TokenUsage,
+    pub cost_usd: f64,
+    pub transitions: Vec<Transition>,
+    /// Milliseconds spent in each stage that has ended, in order.
+    pub stage_ms: Vec<(Status, u64)>,
+}
+
+impl RunRecord {
+    pub fn new(id: String, session: String, contestant: ContestantView) -> Self {
+        Self {
+            id,
+            session,
+            contestant,
+            status: Status::Queued,
+            failed_stage: None,
+            failure: None,
+            port: None,
+            container_id: None,
+            internal_url: None,
+            public_url: None,
+            reply: String::new(),
+            finish: None,
+            files: Vec::new(),
+            diagnostics: Vec::new(),
+            edits: Vec::new(),
+            logs: BTreeMap::new(),
+            screenshots: Vec::new(),
+            scores: Vec::new(),
+            usage: TokenUsage::default(),
+            cost_usd: 0.0,
+            transitions: vec![Transition { status: Status::Queued, at_ms: now_ms() }],
+            stage_ms: Vec::new(),
+        }
+    }
+
+    /// Moves to `status`, closing the time of the stage that ends.
+    pub fn enter(&mut self, status: Status) {
+        let at_ms = now_ms();
+        if let Some(last) = self.transitions.last() {
+            self.stage_ms.push((last.status, at_ms.saturating_sub(last.at_ms)));
+        }
+        self.status = status;
+        self.transitions.push(Transition { status, at_ms });
+    }
+
+    pub fn stage_time(&self, status: Status) -> Option<Duration> {
+        let total: u64 =
+            self.stage_ms.iter().filter(|(stage, _)| *stage == status).map(|(_, ms)| ms).sum();
+        self.stage_ms.iter().any(|(stage, _)| *stage == status).then(|| Duration::from_millis(total))
+    }
+}
+
+/// A change to a run, streamed to watchers in order. `seq` numbers the events of one
+/// session so that a watcher that reconnects can ask for what it missed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub seq: u64,
+    pub run: String,
+    pub at_ms: u64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum EventKind {
+    /// The run entered a new status; `reason` is set when it failed or ended.
+    Status { status: Status, stage: Option<Status>, reason: Option<String> },
+    /// Reply text as the provider streams it.
+    Reply { text: String },
+    /// A line of a phase's log.
+    Log { phase: String, line: String },
+}

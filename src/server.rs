@@ -1,0 +1,291 @@
+//! `arena serve`: the HTTP API and the preview gateway on one port.
+//!
+//! Requests whose Host is a preview host (`{run-id}.preview.localhost`) go to the gateway;
+//! everything else is the API under `/api`. Client mistakes get a 4xx with a plain message;
+//! internal failures get a bare 500 and the real cause goes to the log.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use futures::Stream;
+use serde::{Deserialize, Serialize};
+use tower::ServiceExt as _;
+
+use crate::arena::{Arena, Session, SessionError};
+use crate::gateway::Gateway;
+use crate::run::{Event, RunRecord};
+
+#[derive(Clone)]
+struct App {
+    gateway: Arc<Gateway>,
+    api: Router,
+}
+
+/// Builds the service: API routes plus the gateway, dispatched by Host header.
+pub fn router(arena: Arena, preview_domain: &str) -> Router {
+    let gateway = Arc::new(Gateway::new(Arc::new(arena.clone()), preview_domain.to_owned()));
+    let api = Router::new()
+        .route("/api/health", get(|| async { "ok" }))
+        .route("/api/contestants", get(contestants))
+        .route("/api/plugins", get(plugins))
+        .route("/api/sessions", post(create_session).get(list_sessions))
+        .route("/api/sessions/{id}", get(session))
+        .route("/api/sessions/{id}/events", get(session_events))
+        .route("/api/runs/{id}", get(run))
+        .route("/api/runs/{id}/logs/{phase}", get(run_log))
+        .route("/api/runs/{id}/screenshots/{viewport}", get(run_screenshot))
+        .route("/api/runs/{id}/stop", post(stop_run))
+        .with_state(arena);
+    let app = App { gateway, api };
+    Router::new().fallback(dispatch).with_state(app)
+}
+
+async fn dispatch(State(app): State<App>, request: Request) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    if app.gateway.is_preview_host(&host) {
+        return app.gateway.handle(request).await;
+    }
+    match app.api.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// An error as the API reports it.
+#[derive(Debug)]
+enum ApiError {
+    NotFound(String),
+    BadRequest(String),
+    Internal(anyhow::Error),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message),
+            ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
+            ApiError::Internal(error) => {
+                tracing::error!(error = format!("{error:#}"), "Request failed.");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_owned())
+            }
+        };
+        (status, Json(serde_json::json!({ "error": message }))).into_response()
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(error: SessionError) -> Self {
+        ApiError::BadRequest(error.to_string())
+    }
+}
+
+#[derive(Serialize)]
+struct ContestantEntry {
+    id: String,
+    name: String,
+    provider: String,
+    model: String,
+    default: bool,
+    available: bool,
+    unavailable_reason: Option<String>,
+}
+
+async fn contestants(State(arena): State<Arena>) -> Json<Vec<ContestantEntry>> {
+    let entries = arena
+        .contestants()
+        .iter()
+        .map(|contestant| {
+            let reason = contestant.unavailable_reason(arena.plugins());
+            ContestantEntry {
+                id: contestant.id.clone(),
+                name: contestant.name.clone(),
+                provider: contestant.provider.clone(),
+                model: contestant.model.clone(),
+                default: contestant.default,
+                available: reason.is_none(),
+                unavailable_reason: reason,
+            }
+        })
+        .collect();
+    Json(entries)
+}
+
+async fn plugins(State(arena): State<Arena>) -> Json<serde_json::Value> {
+    let plugins = arena.plugins();
+    let pipelines = arena.pipelines();
+    Json(serde_json::json!({
+        "providers": plugins.providers.values().map(|p| serde_json::json!({"meta": p.meta, "info": p.info})).collect::<Vec<_>>(),
+        "validators": plugins.validators.values().map(|p| serde_json::json!({"meta": p.meta, "info": p.info})).collect::<Vec<_>>(),
+        "scorers": plugins.scorers.values().map(|p| serde_json::json!({"meta": p.meta, "info": p.info})).collect::<Vec<_>>(),
+        "plugin_errors": plugins.errors,
+        "pipelines": pipelines.pipelines.values().map(|p| serde_json::json!({"id": p.id, "name": p.display_name, "source": p.source, "missing_plugins": p.missing_plugins(plugins)})).collect::<Vec<_>>(),
+        "pipeline_errors": pipelines.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewSession {
+    prompt: String,
+    #[serde(default)]
+    contestants: Vec<String>,
+    #[serde(default = "default_pipeline")]
+    pipeline: String,
+}
+
+fn default_pipeline() -> String {
+    "nextjs".into()
+}
+
+#[derive(Serialize)]
+struct SessionView {
+    id: String,
+    prompt: String,
+    pipeline: String,
+    created_ms: u64,
+    runs: Vec<RunRecord>,
+}
+
+fn view(arena: &Arena, session: &Session) -> SessionView {
+    SessionView {
+        id: session.id.clone(),
+        prompt: session.prompt.clone(),
+        pipeline: session.pipeline.clone(),
+        created_ms: session.created_ms,
+        runs: arena.runs_of(session),
+    }
+}
+
+async fn create_session(
+    State(arena): State<Arena>,
+    body: Result<Json<NewSession>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<SessionView>), ApiError> {
+    let Json(body) = body.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    let session = arena.start_session(&body.prompt, &body.contestants, &body.pipeline)?;
+    Ok((StatusCode::CREATED, Json(view(&arena, &session))))
+}
+
+async fn list_sessions(State(arena): State<Arena>) -> Json<Vec<SessionView>> {
+    Json(arena.sessions().iter().map(|session| view(&arena, session)).collect())
+}
+
+async fn session(State(arena): State<Arena>, Path(id): Path<String>) -> Result<Json<SessionView>, ApiError> {
+    let session = arena.session(&id).ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
+    Ok(Json(view(&arena, &session)))
+}
+
+#[derive(Deserialize)]
+struct EventsQuery {
+    /// Resume after this event number; the `Last-Event-ID` header does the same.
+    after: Option<u64>,
+}
+
+/// Server-sent events for a session: every event since `after` (or since the start),
+/// then each new one as it happens. Event ids are the session's sequence numbers, so a
+/// browser that reconnects resumes where it stopped, without gaps or repeats.
+async fn session_events(
+    State(arena): State<Arena>,
+    Path(id): Path<String>,
+    Query(query): Query<EventsQuery>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    let session = arena.session(&id).ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
+    let last_event_id = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    let after = last_event_id.or(query.after);
+    let (missed, receiver) = session.subscribe(after);
+
+    struct Cursor {
+        session: Arc<Session>,
+        pending: std::collections::VecDeque<Event>,
+        receiver: tokio::sync::broadcast::Receiver<Event>,
+        last_seq: Option<u64>,
+    }
+    let cursor = Cursor { session, pending: missed.into(), receiver, last_seq: after };
+    let stream = futures::stream::unfold(cursor, |mut cursor| async move {
+        loop {
+            if let Some(event) = cursor.pending.pop_front() {
+                if cursor.last_seq.is_some_and(|seq| event.seq <= seq) {
+                    continue;
+                }
+                cursor.last_seq = Some(event.seq);
+                let sse = SseEvent::default()
+                    .id(event.seq.to_string())
+                    .event(event_name(&event))
+                    .json_data(&event)
+                    .expect("events serialise");
+                return Some((Ok(sse), cursor));
+            }
+            match cursor.receiver.recv().await {
+                Ok(event) => cursor.pending.push_back(event),
+                // A slow watcher fell behind the channel: refill from the session's log.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let (missed, receiver) = cursor.session.subscribe(cursor.last_seq);
+                    cursor.pending.extend(missed);
+                    cursor.receiver = receiver;
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+fn event_name(event: &Event) -> &'static str {
+    match event.kind {
+        crate::run::EventKind::Status { .. } => "status",
+        crate::run::EventKind::Reply { .. } => "reply",
+        crate::run::EventKind::Log { .. } => "log",
+    }
+}
+
+async fn run(State(arena): State<Arena>, Path(id): Path<String>) -> Result<Json<RunRecord>, ApiError> {
+    arena.run(&id).map(Json).ok_or_else(|| ApiError::NotFound(format!("no run {id}")))
+}
+
+async fn run_log(State(arena): State<Arena>, Path((id, phase)): Path<(String, String)>) -> Result<Response, ApiError> {
+    let record = arena.run(&id).ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
+    if !["install", "build", "start", "error"].contains(&phase.as_str()) {
+        return Err(ApiError::NotFound(format!("no phase {phase}; phases are install, build, start, error")));
+    }
+    let text = record.logs.get(&phase).cloned().unwrap_or_default();
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+async fn run_screenshot(
+    State(arena): State<Arena>,
+    Path((id, viewport)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let record = arena.run(&id).ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
+    let viewport = viewport.trim_end_matches(".png");
+    let shot = record
+        .screenshots
+        .iter()
+        .find(|shot| shot.viewport == viewport)
+        .ok_or_else(|| ApiError::NotFound(format!("run {id} has no {viewport} screenshot")))?;
+    let bytes = tokio::fs::read(&shot.path).await.map_err(|error| ApiError::Internal(error.into()))?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], Body::from(bytes)).into_response())
+}
+
+async fn stop_run(State(arena): State<Arena>, Path(id): Path<String>) -> Result<Json<RunRecord>, ApiError> {
+    if !arena.stop(&id, "stopped on request").await {
+        return Err(ApiError::NotFound(format!("no run {id}")));
+    }
+    arena.run(&id).map(Json).ok_or_else(|| ApiError::NotFound(format!("no run {id}")))
+}
