@@ -190,7 +190,13 @@ impl Arena {
     /// Loads plugins, pipelines and contestants, connects to Docker and removes the
     /// containers an earlier instance left behind.
     pub async fn start(config: ArenaConfig) -> anyhow::Result<Self> {
-        let instance = new_id();
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+        // Instances that share a data folder are one deployment: a new one cleans up after
+        // the last. Arenas with other data folders on the same engine are left alone.
+        let data_dir = std::fs::canonicalize(&config.data_dir)?;
+        let deployment = plugin::content_hash(data_dir.to_string_lossy().as_bytes())[..8].to_owned();
+        let instance = format!("{deployment}-{}", new_id());
         let engine = PluginEngine::new(plugin::default_cache_dir())?;
         let plugins = PluginSet::load(&engine, &config.plugin_dirs).await;
         for error in &plugins.errors {
@@ -200,12 +206,10 @@ impl Arena {
         let contestants = contestants::load(config.contestants_file.as_deref())?;
 
         let sandbox = Sandbox::connect(instance.clone()).await?;
-        let removed = sandbox.remove_all_except(&instance).await?;
+        let removed = sandbox.remove_leftovers(&deployment, &instance).await?;
         if removed > 0 {
             tracing::info!(removed, "Removed containers left by an earlier arena instance.");
         }
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
 
         tracing::info!(%instance, "Arena started.");
         let inner = Inner {
@@ -623,7 +627,7 @@ impl Arena {
         if succeeded {
             run.enter(Status::Scoring);
         }
-        let report = self.scorer_report(&run.snapshot(), prompt, generated);
+        let report = self.scorer_report(&run.snapshot(), succeeded, prompt, generated);
         let mut scores = Vec::new();
         for step in &pipeline.scorers {
             let Some(scorer) = self.inner.plugins.scorers.get(&step.plugin) else {
@@ -659,17 +663,31 @@ impl Arena {
         }
     }
 
-    fn scorer_report(&self, record: &RunRecord, prompt: &str, generated: &Generated) -> RunReport {
+    /// What scorers see. A run being scored has passed every stage, so it is reported as
+    /// ready; a stage entered twice (queued before generating and before installing) is
+    /// reported once, with its total time.
+    fn scorer_report(
+        &self,
+        record: &RunRecord,
+        succeeded: bool,
+        prompt: &str,
+        generated: &Generated,
+    ) -> RunReport {
+        let mut timings: Vec<plugin::StageTiming> = Vec::new();
+        for (stage, ms) in &record.stage_ms {
+            match timings.iter_mut().find(|timing| timing.stage == stage.as_str()) {
+                Some(timing) => timing.millis += ms,
+                None => timings
+                    .push(plugin::StageTiming { stage: stage.as_str().to_owned(), millis: *ms }),
+            }
+        }
+        let status = if succeeded { Status::Ready } else { record.status };
         RunReport {
             prompt: prompt.to_owned(),
-            status: record.status.as_str().to_owned(),
+            status: status.as_str().to_owned(),
             failed_stage: record.failed_stage.map(|s| s.as_str().to_owned()).unwrap_or_default(),
             files: generated.files.clone(),
-            timings: record
-                .stage_ms
-                .iter()
-                .map(|(stage, ms)| plugin::StageTiming { stage: stage.as_str().to_owned(), millis: *ms })
-                .collect(),
+            timings,
             logs: record
                 .logs
                 .iter()

@@ -15,6 +15,7 @@ use arena::pipeline::{Pipeline, PipelineSet};
 use arena::plugin::{self, PluginEngine, PluginSet};
 
 mod battle;
+mod bench;
 
 #[derive(Parser)]
 #[command(name = "arena", version, about = "LLMs race to build the same website")]
@@ -31,6 +32,9 @@ enum Command {
     Run(RunArgs),
     /// Serve the HTTP API and the preview gateway.
     Serve(ServeArgs),
+    /// Measure the arena against a bare install and build of the same project, cold and
+    /// warm, and print the figures.
+    Bench(BenchArgs),
     /// Run the plugin chain for each contestant and write a checked Next.js project per
     /// contestant: provider, reply extraction, path checks, validators.
     Generate(GenerateArgs),
@@ -92,6 +96,15 @@ struct RunArgs {
 }
 
 #[derive(Args)]
+struct BenchArgs {
+    /// How many offline contestants battle.
+    #[arg(long, default_value_t = 2)]
+    contestants: usize,
+    #[arg(long, default_value = "Build a landing page for a coffee shop")]
+    prompt: String,
+}
+
+#[derive(Args)]
 struct ServeArgs {
     /// Address to listen on; the API and every preview share it.
     #[arg(long, default_value = "127.0.0.1:3000")]
@@ -106,7 +119,7 @@ struct ServeArgs {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("ARENA_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(EnvFilter::try_from_env("ARENA_LOG").unwrap_or_else(|_| "warn,chromiumoxide=error".into()))
         .with_writer(std::io::stderr)
         .init();
 
@@ -114,6 +127,7 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => battle::run_command(args).await,
         Command::Serve(args) => battle::serve_command(args).await,
+        Command::Bench(args) => bench::bench_command(args).await,
         Command::Generate(args) => generate_command(args).await,
         Command::Plugins(sources) => plugins_command(sources).await,
     };

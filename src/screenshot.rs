@@ -5,11 +5,11 @@
 //! # Use
 //!
 //! ```no_run
-//! # async fn shoot(url: &str, out: &std::path::Path) -> Result<(), arena::screenshot::ScreenshotError> {
 //! use std::time::Duration;
 //!
-//! use arena::screenshot::{Browser, BrowserSettings};
+//! use arena::screenshot::{Browser, BrowserSettings, ScreenshotError};
 //!
+//! # async fn shoot(url: &str, out: &std::path::Path) -> Result<(), ScreenshotError> {
 //! let browser = Browser::launch(BrowserSettings::default()).await?; // once per process
 //! let viewports = [("desktop".to_string(), 1440, 900), ("mobile".to_string(), 390, 844)];
 //! let shots = browser.capture(url, &viewports, out, Duration::from_secs(10)).await?;
@@ -36,7 +36,9 @@
 //!    [`Shot::timed_out_waiting`] set.
 //! 4. While that happens: console errors (`console.error`/`console.assert`, uncaught
 //!    exceptions, browser log errors) and failed requests (network failures, and responses
-//!    with an HTTP error status) are collected for the scorers and the run page.
+//!    with an HTTP error status) are collected for the scorers and the run page. The
+//!    browser's own `/favicon.ico` request is left out: it comes on some pages and not
+//!    others, and a missing icon costs the page nothing.
 //! 5. The PNG is written to `<out_dir>/<viewport>.png` (through a temporary file, so readers
 //!    never see half an image), and the context is disposed of, closing the page.
 //!
@@ -52,7 +54,7 @@
 //! sync, metrics, safe browsing or translation), so the only requests it makes are the
 //! page's own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -84,8 +86,12 @@ use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
 /// Names looked up on `PATH`, in this order, when no executable is configured.
-pub const EXECUTABLE_NAMES: [&str; 4] =
-    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+pub const EXECUTABLE_NAMES: [&str; 4] = [
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
 
 /// The bound on every protocol step other than the wait for the load event (opening a page,
 /// setting the viewport, taking the screenshot, closing the page).
@@ -127,8 +133,13 @@ const QUIET_FLAGS: [&str; 7] = [
 ];
 
 /// Browser features that phone home; merged into chromiumoxide's own `--disable-features`.
-const QUIET_FEATURES: &str =
-    "MediaRouter,OptimizationHints,AutofillServerCommunication,Translate,InterestFeedContentSuggestions";
+const QUIET_FEATURES: [&str; 5] = [
+    "MediaRouter",
+    "OptimizationHints",
+    "AutofillServerCommunication",
+    "Translate",
+    "InterestFeedContentSuggestions",
+];
 
 /// How to start Chromium.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -192,7 +203,11 @@ pub enum ScreenshotError {
     BrowserDied { url: String },
 
     #[error("Chromium did not {step} for {url} within {} s", after.as_secs())]
-    StepTimeout { step: &'static str, url: String, after: Duration },
+    StepTimeout {
+        step: &'static str,
+        url: String,
+        after: Duration,
+    },
 
     #[error("Chromium failed to {step} for {url}")]
     Protocol {
@@ -254,12 +269,19 @@ impl Browser {
 
         tokio::fs::create_dir_all(out_dir)
             .await
-            .map_err(|source| ScreenshotError::Write { path: out_dir.to_path_buf(), source })?;
+            .map_err(|source| ScreenshotError::Write {
+                path: out_dir.to_path_buf(),
+                source,
+            })?;
 
         let instance = self.instance().await?;
         let mut shots = Vec::with_capacity(viewports.len());
         for (name, width, height) in viewports {
-            let viewport = Viewport { name, width: *width, height: *height };
+            let viewport = Viewport {
+                name,
+                width: *width,
+                height: *height,
+            };
             match capture_viewport(&instance, url, &viewport, out_dir, timeout).await {
                 Ok(shot) => shots.push(shot),
                 Err(error) => return Err(diagnose(&instance, url, error).await),
@@ -271,12 +293,17 @@ impl Browser {
     /// The running Chromium's process id, if one is running.
     pub async fn process_id(&self) -> Option<u32> {
         let current = self.current.lock().await;
-        current.as_ref().filter(|instance| instance.is_alive()).and_then(|instance| instance.pid)
+        current
+            .as_ref()
+            .filter(|instance| instance.is_alive())
+            .and_then(|instance| instance.pid)
     }
 
     /// Closes Chromium and removes its profile directory.
     pub async fn close(self) {
-        let Some(instance) = self.current.into_inner() else { return };
+        let Some(instance) = self.current.into_inner() else {
+            return;
+        };
 
         // A capture still holding the instance drops it when it ends, which kills Chromium.
         if let Ok(mut instance) = Arc::try_unwrap(instance) {
@@ -326,7 +353,10 @@ impl Instance {
         ));
         tokio::fs::create_dir_all(&user_data_dir)
             .await
-            .map_err(|source| ScreenshotError::Write { path: user_data_dir.clone(), source })?;
+            .map_err(|source| ScreenshotError::Write {
+                path: user_data_dir.clone(),
+                source,
+            })?;
 
         let mut config = BrowserConfig::builder()
             .chrome_executable(executable)
@@ -335,10 +365,13 @@ impl Instance {
             .launch_timeout(LAUNCH_TIMEOUT)
             .request_timeout(PROTOCOL_TIMEOUT)
             .args(QUIET_FLAGS)
-            .arg(("disable-features", QUIET_FEATURES));
+            .arg(("disable-features", &QUIET_FEATURES[..]));
         if running_as_root() {
             // Chromium refuses to start its sandbox as root.
-            warn!("Chromium runs without its sandbox because the arena runs as root; run the arena as an ordinary user to keep it.");
+            warn!(
+                "Chromium runs without its sandbox, as the arena runs as root; run the arena as \
+                 an ordinary user to keep it."
+            );
             config = config.no_sandbox();
         }
         for arg in extra_args {
@@ -367,9 +400,14 @@ impl Instance {
             flag.store(false, Ordering::Release);
         });
 
-        let instance = Self { browser, handler, connected, pid, user_data_dir };
-        let version = match tokio::time::timeout(STEP_TIMEOUT, instance.browser.version()).await
-        {
+        let instance = Self {
+            browser,
+            handler,
+            connected,
+            pid,
+            user_data_dir,
+        };
+        let version = match tokio::time::timeout(STEP_TIMEOUT, instance.browser.version()).await {
             Ok(Ok(version)) => version.product,
             Ok(Err(error)) => return Err(launch_error(error.to_string())),
             Err(_) => return Err(launch_error("it did not answer its first command".into())),
@@ -398,7 +436,10 @@ impl Instance {
         if self.is_alive() {
             let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
         }
-        if tokio::time::timeout(Duration::from_secs(5), self.browser.wait()).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(5), self.browser.wait())
+            .await
+            .is_err()
+        {
             let _ = self.browser.kill().await;
         }
         info!(pid = ?self.pid, "Chromium closed.");
@@ -408,13 +449,46 @@ impl Instance {
 impl Drop for Instance {
     fn drop(&mut self) {
         self.handler.abort();
-        if let Some(child) = self.browser.get_mut_child() {
-            // Kill it now rather than when the runtime gets round to it, so that the profile
-            // directory is no longer written to when it is removed.
-            let _ = child.inner.start_kill();
+        let exited = match self.browser.get_mut_child() {
+            Some(child) => {
+                // Now, rather than whenever the runtime gets round to it.
+                let _ = child.inner.start_kill();
+                matches!(child.inner.try_wait(), Ok(Some(_)))
+            }
+            None => true,
+        };
+
+        let profile = std::mem::take(&mut self.user_data_dir);
+        if exited {
+            let _ = std::fs::remove_dir_all(&profile);
+            return;
         }
-        let _ = std::fs::remove_dir_all(&self.user_data_dir);
+
+        // A dying Chromium still writes to its profile for a moment: remove the directory
+        // once the process is gone (or after a few seconds), off the runtime's threads.
+        let pid = self.pid;
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while pid.is_some_and(process_running) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+            let _ = std::fs::remove_dir_all(&profile);
+        });
     }
+}
+
+/// Whether `pid` is a process that has not exited (a zombie has: state `Z`).
+fn process_running(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // "pid (comm) state ...": comm may contain spaces and parentheses, the state follows the
+    // last ')'.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next());
+    state.is_some_and(|state| state != "Z" && state != "X")
 }
 
 /// A validated viewport.
@@ -433,12 +507,16 @@ fn check_viewport(name: &str, width: u32, height: u32) -> Result<(), ScreenshotE
     // The name becomes a file name.
     let name_ok = !name.is_empty()
         && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !name_ok {
         return Err(invalid("a name is 1 to 64 letters, digits, '-' or '_'"));
     }
     if !(1..=MAX_VIEWPORT_SIDE).contains(&width) || !(1..=MAX_VIEWPORT_SIDE).contains(&height) {
-        return Err(invalid(&format!("width and height are 1 to {MAX_VIEWPORT_SIDE} pixels")));
+        return Err(invalid(&format!(
+            "width and height are 1 to {MAX_VIEWPORT_SIDE} pixels"
+        )));
     }
     Ok(())
 }
@@ -461,8 +539,12 @@ async fn capture_viewport(
     let shot = capture_in_context(instance, &context, url, viewport, out_dir, timeout).await;
 
     // Disposing of the context closes its page as well.
-    if let Err(error) =
-        step("close the page", url, browser.dispose_browser_context(context)).await
+    if let Err(error) = step(
+        "close the page",
+        url,
+        browser.dispose_browser_context(context),
+    )
+    .await
     {
         debug!(%error, url, "Could not dispose of the browser context.");
     }
@@ -499,7 +581,11 @@ async fn capture_in_context(
         let png = step(
             "take the screenshot",
             url,
-            page.screenshot(ScreenshotParams::builder().format(CaptureScreenshotFormat::Png).build()),
+            page.screenshot(
+                ScreenshotParams::builder()
+                    .format(CaptureScreenshotFormat::Png)
+                    .build(),
+            ),
         )
         .await?;
 
@@ -552,16 +638,31 @@ async fn load(page: &Page, url: &str, timeout: Duration) -> Result<Loaded, Scree
         Err(_) | Ok(Err(CdpError::Timeout)) => true,
         // The document itself could not be fetched (`net::ERR_CONNECTION_REFUSED`, ...).
         Ok(Err(CdpError::ChromeMessage(reason))) => {
-            return Err(ScreenshotError::Navigation { url: url.to_string(), reason });
+            return Err(ScreenshotError::Navigation {
+                url: url.to_string(),
+                reason,
+            });
         }
         Ok(Err(source)) => {
-            return Err(ScreenshotError::Protocol { step: "open the site", url: url.into(), source });
+            return Err(ScreenshotError::Protocol {
+                step: "open the site",
+                url: url.into(),
+                source,
+            });
         }
     };
 
     if timed_out {
-        debug!(url, millis, "The load event did not come in time; stopping the page's loading.");
-        if let Err(error) = step("stop loading", url, page.execute(StopLoadingParams::default())).await
+        debug!(
+            url,
+            millis, "The load event did not come in time; stopping the page's loading."
+        );
+        if let Err(error) = step(
+            "stop loading",
+            url,
+            page.execute(StopLoadingParams::default()),
+        )
+        .await
         {
             debug!(%error, url, "Could not stop loading.");
         }
@@ -578,15 +679,25 @@ async fn step<T>(
 ) -> Result<T, ScreenshotError> {
     match tokio::time::timeout(STEP_TIMEOUT, future).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(source)) => Err(ScreenshotError::Protocol { step, url: url.to_string(), source }),
-        Err(_) => Err(ScreenshotError::StepTimeout { step, url: url.to_string(), after: STEP_TIMEOUT }),
+        Ok(Err(source)) => Err(ScreenshotError::Protocol {
+            step,
+            url: url.to_string(),
+            source,
+        }),
+        Err(_) => Err(ScreenshotError::StepTimeout {
+            step,
+            url: url.to_string(),
+            after: STEP_TIMEOUT,
+        }),
     }
 }
 
 /// Turns a failed capture into [`ScreenshotError::BrowserDied`] when Chromium is the cause,
 /// marking it dead so that the next capture starts a new one.
 async fn diagnose(instance: &Instance, url: &str, error: ScreenshotError) -> ScreenshotError {
-    let died = ScreenshotError::BrowserDied { url: url.to_string() };
+    let died = ScreenshotError::BrowserDied {
+        url: url.to_string(),
+    };
     if !instance.is_alive() {
         warn!(pid = ?instance.pid, url, %error, "Chromium exited during a capture.");
         return died;
@@ -594,10 +705,13 @@ async fn diagnose(instance: &Instance, url: &str, error: ScreenshotError) -> Scr
 
     // A step that timed out may be the page's fault (a script that never yields) or the
     // browser's: ask the browser something that involves no page.
-    if matches!(error, ScreenshotError::StepTimeout { .. } | ScreenshotError::Protocol { .. }) {
+    if matches!(
+        error,
+        ScreenshotError::StepTimeout { .. } | ScreenshotError::Protocol { .. }
+    ) {
         let probe = tokio::time::timeout(Duration::from_secs(3), instance.browser.version());
         if !matches!(probe.await, Ok(Ok(_))) {
-            warn!(pid = ?instance.pid, url, %error, "Chromium stopped answering; it will be replaced.");
+            warn!(pid = ?instance.pid, url, %error, "Chromium stopped answering; replacing it.");
             instance.mark_dead();
             return died;
         }
@@ -606,9 +720,14 @@ async fn diagnose(instance: &Instance, url: &str, error: ScreenshotError) -> Scr
 }
 
 async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ScreenshotError> {
-    let write_error = |source| ScreenshotError::Write { path: path.to_path_buf(), source };
+    let write_error = |source| ScreenshotError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let partial = path.with_extension("png.partial");
-    tokio::fs::write(&partial, bytes).await.map_err(write_error)?;
+    tokio::fs::write(&partial, bytes)
+        .await
+        .map_err(write_error)?;
     tokio::fs::rename(&partial, path).await.map_err(write_error)
 }
 
@@ -660,24 +779,36 @@ struct Findings {
     failed_requests: Capped,
     /// Request id to URL: a failure event names only the id.
     urls: HashMap<RequestId, String>,
+    /// Favicon requests: the browser asks for `/favicon.ico` for its tab strip, on some
+    /// pages and not others. A missing one costs the page nothing, so it is not reported.
+    favicons: HashSet<RequestId>,
 }
 
 impl Findings {
     fn request_sent(&mut self, event: &EventRequestWillBeSent) {
-        if self.urls.len() < MAX_TRACKED_REQUESTS || self.urls.contains_key(&event.request_id) {
-            self.urls.insert(event.request_id.clone(), event.request.url.clone());
+        let id = &event.request_id;
+        if is_favicon(&event.request.url) {
+            if self.favicons.len() < MAX_TRACKED_REQUESTS {
+                self.favicons.insert(id.clone());
+            }
+        } else if self.urls.len() < MAX_TRACKED_REQUESTS || self.urls.contains_key(id) {
+            self.urls.insert(id.clone(), event.request.url.clone());
         }
     }
 
     fn response_received(&mut self, event: &EventResponseReceived) {
         let response = &event.response;
-        if response.status >= 400 {
+        if response.status >= 400 && !self.favicons.contains(&event.request_id) {
             let status = format!("HTTP {} {}", response.status, response.status_text);
-            self.failed_requests.push(format!("{}: {}", response.url, status.trim_end()));
+            self.failed_requests
+                .push(format!("{}: {}", response.url, status.trim_end()));
         }
     }
 
     fn loading_failed(&mut self, event: &EventLoadingFailed) {
+        if self.favicons.contains(&event.request_id) {
+            return;
+        }
         let url = match self.urls.get(&event.request_id) {
             Some(url) => url.clone(),
             None => format!("request {}", event.request_id.inner()),
@@ -696,13 +827,17 @@ impl Findings {
             _ => return,
         };
         let args: Vec<String> = event.args.iter().map(describe).collect();
-        self.console_errors.push(format!("{call}: {}", args.join(" ")));
+        self.console_errors
+            .push(format!("{call}: {}", args.join(" ")));
     }
 
     fn exception_thrown(&mut self, event: &EventExceptionThrown) {
         let details = &event.exception_details;
         // `text` is "Uncaught"; the first line of the description is "Error: message".
-        let description = details.exception.as_ref().and_then(|e| e.description.as_deref());
+        let description = details
+            .exception
+            .as_ref()
+            .and_then(|e| e.description.as_deref());
         let mut message = match description.and_then(|d| d.lines().next()) {
             Some(first_line) => format!("{} {first_line}", details.text),
             None => details.text.clone(),
@@ -715,7 +850,12 @@ impl Findings {
 
     fn log_entry(&mut self, event: &EventEntryAdded) {
         let entry = &event.entry;
-        if entry.level != LogEntryLevel::Error {
+        let favicon = entry
+            .network_request_id
+            .as_ref()
+            .is_some_and(|id| self.favicons.contains(id))
+            || entry.url.as_deref().is_some_and(is_favicon);
+        if entry.level != LogEntryLevel::Error || favicon {
             return;
         }
         let mut message = format!("{}: {}", entry.source.as_ref(), entry.text);
@@ -771,6 +911,10 @@ fn describe(arg: &RemoteObject) -> String {
     }
 }
 
+fn is_favicon(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|url| url.path() == "/favicon.ico")
+}
+
 fn find_on_path() -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
 
@@ -787,7 +931,9 @@ fn find_on_path() -> Option<PathBuf> {
 
 /// Whether the effective user is root (`Uid:` in `/proc/self/status`: real, effective, ...).
 fn running_as_root() -> bool {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else { return false };
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return false;
+    };
     status
         .lines()
         .find_map(|line| line.strip_prefix("Uid:"))

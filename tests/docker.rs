@@ -212,6 +212,8 @@ async fn hello_site_installs_builds_and_serves_its_title_on_loopback() {
         Some(arena::docker::RUN_NETWORK)
     );
     assert_eq!(host.pids_limit, Some(i64::from(spec.limits.pids)));
+    let tmpfs = host.tmpfs.unwrap_or_default();
+    assert!(tmpfs.contains_key("/workspace/.next/cache"), "{tmpfs:?}");
     let bindings = host.port_bindings.unwrap();
     let binding = &bindings["3000/tcp"].as_ref().unwrap()[0];
     assert_eq!(binding.host_ip.as_deref(), Some("127.0.0.1"));

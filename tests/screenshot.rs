@@ -14,7 +14,10 @@ const BLUE: [u8; 3] = [0x2a, 0x3f, 0x9d];
 const LOAD_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn viewports() -> Vec<(String, u32, u32)> {
-    vec![("desktop".to_string(), 1440, 900), ("mobile".to_string(), 390, 844)]
+    vec![
+        ("desktop".to_string(), 1440, 900),
+        ("mobile".to_string(), 390, 844),
+    ]
 }
 
 fn init_tracing() {
@@ -27,8 +30,13 @@ fn init_tracing() {
 async fn launch() -> Browser {
     init_tracing();
     let started = Instant::now();
-    let browser = Browser::launch(BrowserSettings::default()).await.expect("launch Chromium");
-    eprintln!("timing: browser launch {} ms", started.elapsed().as_millis());
+    let browser = Browser::launch(BrowserSettings::default())
+        .await
+        .expect("launch Chromium");
+    eprintln!(
+        "timing: browser launch {} ms",
+        started.elapsed().as_millis()
+    );
     browser
 }
 
@@ -51,7 +59,9 @@ async fn serve_pages(values: &[(&str, String)]) -> String {
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { return };
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
             tokio::spawn(respond(stream, pages.clone()));
         }
     });
@@ -121,7 +131,11 @@ impl Image {
             .chunks_exact(channels)
             .map(|p| [p[0], p[1], p[2]])
             .collect();
-        Image { width: info.width, height: info.height, pixels }
+        Image {
+            width: info.width,
+            height: info.height,
+            pixels,
+        }
     }
 
     fn share_of(&self, colour: [u8; 3]) -> f64 {
@@ -138,10 +152,23 @@ impl Image {
 /// other pixels, several colours (text is anti-aliased).
 fn assert_painted(shot: &Shot, background: [u8; 3]) {
     let image = Image::open(&shot.path);
-    assert_eq!((image.width, image.height), (shot.width, shot.height), "{}", shot.viewport);
+    assert_eq!(
+        (image.width, image.height),
+        (shot.width, shot.height),
+        "{}",
+        shot.viewport
+    );
     let share = image.share_of(background);
-    assert!(share > 0.5, "{}: background covers only {share:.3}", shot.viewport);
-    assert!(share < 0.995, "{}: nothing but background ({share:.4})", shot.viewport);
+    assert!(
+        share > 0.5,
+        "{}: background covers only {share:.3}",
+        shot.viewport
+    );
+    assert!(
+        share < 0.995,
+        "{}: nothing but background ({share:.4})",
+        shot.viewport
+    );
     let colours = image.distinct_colours();
     assert!(colours >= 3, "{}: only {colours} colours", shot.viewport);
 }
@@ -158,7 +185,10 @@ async fn desktop_and_mobile_shots_have_their_size_and_show_the_page() {
 
     let started = Instant::now();
     let url = format!("{base}/colours.html");
-    let shots = browser.capture(&url, &viewports(), out.path(), LOAD_TIMEOUT).await.unwrap();
+    let shots = browser
+        .capture(&url, &viewports(), out.path(), LOAD_TIMEOUT)
+        .await
+        .unwrap();
     eprintln!("timing: two viewports {} ms", started.elapsed().as_millis());
 
     assert_eq!(shots.len(), 2);
@@ -168,8 +198,16 @@ async fn desktop_and_mobile_shots_have_their_size_and_show_the_page() {
         assert_eq!((shot.width, shot.height), (width, height));
         assert_eq!(shot.path, out.path().join(format!("{name}.png")));
         assert!(!shot.timed_out_waiting, "{name}");
-        assert!(shot.console_errors.is_empty(), "{name}: {:?}", shot.console_errors);
-        assert!(shot.failed_requests.is_empty(), "{name}: {:?}", shot.failed_requests);
+        assert!(
+            shot.console_errors.is_empty(),
+            "{name}: {:?}",
+            shot.console_errors
+        );
+        assert!(
+            shot.failed_requests.is_empty(),
+            "{name}: {:?}",
+            shot.failed_requests
+        );
         assert_painted(shot, GREEN);
     }
     let leftovers: Vec<PathBuf> = std::fs::read_dir(out.path())
@@ -182,8 +220,11 @@ async fn desktop_and_mobile_shots_have_their_size_and_show_the_page() {
     // A copy for a person to look at.
     if let Ok(dir) = std::env::var("ARENA_KEEP_SHOTS") {
         for shot in &shots {
-            std::fs::copy(&shot.path, Path::new(&dir).join(shot.path.file_name().unwrap()))
-                .unwrap();
+            std::fs::copy(
+                &shot.path,
+                Path::new(&dir).join(shot.path.file_name().unwrap()),
+            )
+            .unwrap();
         }
     }
     browser.close().await;
@@ -197,18 +238,30 @@ async fn console_errors_and_uncaught_exceptions_are_recorded() {
 
     let url = format!("{base}/errors.html");
     let desktop = [viewports()[0].clone()];
-    let shots = browser.capture(&url, &desktop, out.path(), LOAD_TIMEOUT).await.unwrap();
+    let shots = browser
+        .capture(&url, &desktop, out.path(), LOAD_TIMEOUT)
+        .await
+        .unwrap();
 
     let errors = &shots[0].console_errors;
     assert!(
-        errors.iter().any(|e| e == "console.error: arena-console-error 42"),
+        errors
+            .iter()
+            .any(|e| e == "console.error: arena-console-error 42"),
         "{errors:?}"
     );
     assert!(
-        errors.iter().any(|e| e.contains("Uncaught Error: arena-uncaught-exception")),
+        errors
+            .iter()
+            .any(|e| e.contains("Uncaught Error: arena-uncaught-exception")),
         "{errors:?}"
     );
-    assert!(!errors.iter().any(|e| e.contains("not an error")), "{errors:?}");
+    assert!(
+        !errors.iter().any(|e| e.contains("not an error")),
+        "{errors:?}"
+    );
+    let failed = &shots[0].failed_requests;
+    assert_eq!(failed, &[format!("{base}/missing.png: HTTP 404 Not Found")]);
     assert!(!shots[0].timed_out_waiting);
     browser.close().await;
 }
@@ -227,12 +280,21 @@ async fn hanging_and_refused_subresources_bound_the_wait_and_are_listed() {
 
     let url = format!("{base}/offline.html");
     let started = Instant::now();
-    let shots = browser.capture(&url, &viewports(), out.path(), LOAD_TIMEOUT).await.unwrap();
+    let shots = browser
+        .capture(&url, &viewports(), out.path(), LOAD_TIMEOUT)
+        .await
+        .unwrap();
     let elapsed = started.elapsed();
-    eprintln!("timing: two viewports of a hanging page {} ms", elapsed.as_millis());
+    eprintln!(
+        "timing: two viewports of a hanging page {} ms",
+        elapsed.as_millis()
+    );
 
     // Two waits of 5 s, plus the shots: well under what an unbounded wait would take.
-    assert!(elapsed < 2 * LOAD_TIMEOUT + Duration::from_secs(10), "{elapsed:?}");
+    assert!(
+        elapsed < 2 * LOAD_TIMEOUT + Duration::from_secs(10),
+        "{elapsed:?}"
+    );
     let image_url = format!("http://127.0.0.1:{closed}/hero.jpg");
     let stylesheet_url = format!("http://127.0.0.1:{hang_port}/x.css");
     for shot in &shots {
@@ -245,13 +307,17 @@ async fn hanging_and_refused_subresources_bound_the_wait_and_are_listed() {
         );
         let failed = &shot.failed_requests;
         assert!(
-            failed.iter().any(|f| f == &format!("{image_url}: net::ERR_CONNECTION_REFUSED")),
+            failed
+                .iter()
+                .any(|f| f == &format!("{image_url}: net::ERR_CONNECTION_REFUSED")),
             "{}: {failed:?}",
             shot.viewport
         );
         // Stopping the load cancels the stylesheet, which is listed too.
         assert!(
-            failed.iter().any(|f| f.starts_with(&format!("{stylesheet_url}: "))),
+            failed
+                .iter()
+                .any(|f| f.starts_with(&format!("{stylesheet_url}: "))),
             "{}: {failed:?}",
             shot.viewport
         );
@@ -269,12 +335,16 @@ async fn two_runs_capture_at_once_on_one_browser() {
 
     let first_url = format!("{base}/colours.html");
     let second_url = format!("{base}/second.html");
+    let viewports = viewports();
     let started = Instant::now();
     let (first, second) = tokio::join!(
-        browser.capture(&first_url, &viewports(), first_dir.path(), LOAD_TIMEOUT),
-        browser.capture(&second_url, &viewports(), second_dir.path(), LOAD_TIMEOUT),
+        browser.capture(&first_url, &viewports, first_dir.path(), LOAD_TIMEOUT),
+        browser.capture(&second_url, &viewports, second_dir.path(), LOAD_TIMEOUT),
     );
-    eprintln!("timing: two runs at once {} ms", started.elapsed().as_millis());
+    eprintln!(
+        "timing: two runs at once {} ms",
+        started.elapsed().as_millis()
+    );
 
     for shot in first.unwrap() {
         assert_painted(&shot, GREEN);
@@ -294,14 +364,22 @@ async fn a_dead_browser_is_replaced_by_the_next_capture() {
     let desktop = [viewports()[0].clone()];
 
     let pid = browser.process_id().await.expect("a running Chromium");
-    let status = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+    let status = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status();
     assert!(status.unwrap().success());
     // Let the closed DevTools connection be noticed.
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     let started = Instant::now();
-    let shots = browser.capture(&url, &desktop, out.path(), LOAD_TIMEOUT).await.unwrap();
-    eprintln!("timing: relaunch and capture {} ms", started.elapsed().as_millis());
+    let shots = browser
+        .capture(&url, &desktop, out.path(), LOAD_TIMEOUT)
+        .await
+        .unwrap();
+    eprintln!(
+        "timing: relaunch and capture {} ms",
+        started.elapsed().as_millis()
+    );
     assert_painted(&shots[0], GREEN);
 
     let new_pid = browser.process_id().await.expect("a new Chromium");
@@ -317,7 +395,10 @@ async fn an_unreachable_site_is_a_navigation_error() {
     let desktop = [viewports()[0].clone()];
 
     let started = Instant::now();
-    let error = browser.capture(&url, &desktop, out.path(), LOAD_TIMEOUT).await.unwrap_err();
+    let error = browser
+        .capture(&url, &desktop, out.path(), LOAD_TIMEOUT)
+        .await
+        .unwrap_err();
     assert!(started.elapsed() < LOAD_TIMEOUT, "{:?}", started.elapsed());
     match &error {
         ScreenshotError::Navigation { reason, .. } => {
@@ -335,17 +416,29 @@ async fn bad_settings_and_viewports_are_explained() {
         ..Default::default()
     };
     let error = Browser::launch(settings).await.unwrap_err();
-    assert!(matches!(error, ScreenshotError::ExecutableMissing(_)), "{error:?}");
-    assert!(error.to_string().contains("apt-get install chromium"), "{error}");
+    assert!(
+        matches!(error, ScreenshotError::ExecutableMissing(_)),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("apt-get install chromium"),
+        "{error}"
+    );
 
     let browser = launch().await;
     let out = out_dir();
-    for viewport in [("../escape".to_string(), 100, 100), ("wide".to_string(), 0, 100)] {
+    for viewport in [
+        ("../escape".to_string(), 100, 100),
+        ("wide".to_string(), 0, 100),
+    ] {
         let error = browser
             .capture("http://127.0.0.1:1/", &[viewport], out.path(), LOAD_TIMEOUT)
             .await
             .unwrap_err();
-        assert!(matches!(error, ScreenshotError::InvalidViewport { .. }), "{error:?}");
+        assert!(
+            matches!(error, ScreenshotError::InvalidViewport { .. }),
+            "{error:?}"
+        );
     }
     browser.close().await;
 }

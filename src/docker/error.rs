@@ -34,6 +34,9 @@ pub enum Error {
     #[error("network {network}: {message}")]
     Network { network: String, message: String },
 
+    #[error("CA bundle {path} named by the pipeline does not exist")]
+    CaBundleMissing { path: String },
+
     #[error("cannot prepare workspace {path}: {message}")]
     Workspace { path: String, message: String },
 

@@ -160,14 +160,15 @@ impl LineSplitter {
 /// ANSI escapes out, trailing newline out, and of a line redrawn with carriage returns
 /// (progress bars) only what was drawn last.
 pub(crate) fn clean_line(raw: &[u8]) -> String {
-    let stripped = strip_ansi_escapes::strip(raw);
-    let text = String::from_utf8_lossy(&stripped);
-    let text = text.trim_end_matches(['\n', '\r']);
-    let last = text
-        .rsplit('\r')
-        .find(|part| !part.trim().is_empty())
-        .unwrap_or("");
-    last.trim_end().to_string()
+    // Split at carriage returns before stripping: the stripper drops them with the escapes.
+    raw.split(|&byte| byte == b'\r')
+        .rev()
+        .map(|segment| {
+            let stripped = strip_ansi_escapes::strip(segment);
+            String::from_utf8_lossy(&stripped).trim_end().to_string()
+        })
+        .find(|segment| !segment.trim().is_empty())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

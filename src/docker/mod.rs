@@ -15,7 +15,7 @@
 //!     sandbox.resolve_image(DEFAULT_IMAGE, Some(OFFLINE_IMAGE), Duration::from_secs(60)).await?;
 //! let spec = RunSpec::new("session-1", "run-1", workspace, image);
 //! let (sink, mut lines) = LogSink::channel(); // (phase, line) as they arrive
-//! # drop(&mut lines);
+//! tokio::spawn(async move { while let Some(_line) = lines.recv().await { /* to the UI */ } });
 //!
 //! let installed = sandbox.install(&spec, &sink).await?; // Error::Phase: the run failed
 //! let built = sandbox.build(&spec, &sink).await?;
@@ -57,6 +57,7 @@
 //! [`Sandbox::remove_run`] or, after a crash, [`Sandbox::remove_all_except`] at the next
 //! start: dropping a [`Running`] does not stop its container.
 
+mod baseline;
 mod error;
 mod excerpt;
 mod firewall;
@@ -73,6 +74,7 @@ use bollard::Docker;
 use bollard::query_parameters::{ListContainersOptionsBuilder, RemoveContainerOptionsBuilder};
 use tokio::sync::OnceCell;
 
+pub use baseline::BaselineTimes;
 pub use error::{Error, FailureKind, PhaseFailure};
 pub use excerpt::{Excerpt, excerpt};
 pub use logs::{LogLine, LogSink, PhaseLog};
@@ -180,6 +182,25 @@ impl Sandbox {
             .await?
             .into_iter()
             .filter(|(_, labels)| labels.get(LABEL_INSTANCE).map(String::as_str) != Some(instance))
+            .map(|(id, _)| id)
+            .collect();
+        self.remove_containers(ids).await
+    }
+
+    /// Removes the containers of earlier instances of one deployment: those whose instance
+    /// label starts with `{deployment}-` but is not `instance`. Arenas of other deployments
+    /// (another data folder) on the same engine keep theirs.
+    pub async fn remove_leftovers(&self, deployment: &str, instance: &str) -> Result<usize, Error> {
+        let prefix = format!("{deployment}-");
+        let ids = self
+            .containers_with_label(LABEL_INSTANCE)
+            .await?
+            .into_iter()
+            .filter(|(_, labels)| {
+                labels
+                    .get(LABEL_INSTANCE)
+                    .is_some_and(|label| label.starts_with(&prefix) && label != instance)
+            })
             .map(|(id, _)| id)
             .collect();
         self.remove_containers(ids).await

@@ -191,9 +191,8 @@ impl Sandbox {
             });
             if let Some(bundle) = &spec.npm.ca_bundle {
                 if !bundle.is_file() {
-                    return Err(Error::Workspace {
+                    return Err(Error::CaBundleMissing {
                         path: bundle.display().to_string(),
-                        message: "the CA bundle named by the pipeline does not exist".to_string(),
                     });
                 }
                 mounts.push(Mount {
@@ -330,7 +329,8 @@ impl Sandbox {
                     typ: Some(MountType::VOLUME),
                     ..Default::default()
                 };
-                self.run_chown_helper(image, &script, mount).await
+                self.run_chown_helper(image, &script, mount, "the npm cache volume")
+                    .await
             })
             .await
             .map(|_| ())
@@ -354,7 +354,9 @@ impl Sandbox {
                     ..Default::default()
                 };
                 let script = format!("chown -R {RUN_USER} {WORKSPACE}");
-                self.run_chown_helper(&spec.image, &script, mount).await
+                let what = workspace.display().to_string();
+                self.run_chown_helper(&spec.image, &script, mount, &what)
+                    .await
             }
             Err(error) => Err(Error::Workspace {
                 path: workspace.display().to_string(),
@@ -364,7 +366,13 @@ impl Sandbox {
     }
 
     /// Runs `sh -c script` as root with only the capabilities chown needs, no network.
-    async fn run_chown_helper(&self, image: &str, script: &str, mount: Mount) -> Result<(), Error> {
+    async fn run_chown_helper(
+        &self,
+        image: &str,
+        script: &str,
+        mount: Mount,
+        what: &str,
+    ) -> Result<(), Error> {
         let body = ContainerCreateBody {
             image: Some(image.to_string()),
             entrypoint: Some(vec!["sh".to_string(), "-c".to_string(), script.to_string()]),
@@ -415,9 +423,12 @@ impl Sandbox {
         guard.remove().await;
         match (exited, state.exit_code) {
             (true, Some(0)) => Ok(()),
-            (_, code) => Err(Error::Workspace {
-                path: script.to_string(),
-                message: format!("the chown helper container failed (exit code {code:?})"),
+            (exited, code) => Err(Error::Workspace {
+                path: what.to_string(),
+                message: match (exited, code) {
+                    (false, _) => "giving it to uid 1000 took over 120 s".to_string(),
+                    (true, code) => format!("`{script}` as root in {image} exited with {code:?}"),
+                },
             }),
         }
     }
@@ -432,6 +443,14 @@ pub(crate) struct ContainerGuard {
 }
 
 impl ContainerGuard {
+    pub(crate) fn new(docker: Docker, id: String) -> Self {
+        ContainerGuard {
+            docker,
+            id,
+            armed: true,
+        }
+    }
+
     pub(crate) async fn remove(mut self) {
         self.armed = false;
         if let Err(error) = remove_container(&self.docker, &self.id).await {

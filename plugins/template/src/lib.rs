@@ -7,7 +7,7 @@
 //! parameters are ignored. Models: `studio`, `bold` and `paper`.
 //!
 //! The generator is pure ([`site::render`], [`reply::format`]) and tested natively; the
-//! component glue below only streams its output to the host.
+//! component glue in `plugin` (wasm only) streams its output to the host.
 
 pub mod js;
 pub mod pages;
@@ -18,32 +18,29 @@ pub mod style;
 pub mod topic;
 pub mod words;
 
-use exports::vibe_arena::plugin::provider::{
-    FinishReason, GenerateRequest, Generation, Guest, ModelInfo, ProviderInfo, TokenUsage,
-};
-use vibe_arena::plugin::logging;
-use vibe_arena::plugin::reply_stream;
-use vibe_arena::plugin::types::LogLevel;
+#[cfg(target_arch = "wasm32")]
+mod plugin;
 
 use style::Style;
-
-wit_bindgen::generate!({
-    path: "../../wit",
-    world: "vibe-arena:plugin/provider-plugin",
-});
-
-/// Bytes per `reply-stream.emit` call: small enough that the arena shows the reply growing.
-const CHUNK_BYTES: usize = 640;
 
 /// What every style reports as its limits. The longest reply (the news page) is about 14,000
 /// tokens, so the output cap leaves room to grow.
 pub const CONTEXT_TOKENS: u32 = 128_000;
 pub const MAX_OUTPUT_TOKENS: u32 = 32_768;
 
+/// A generation request in plain data, as the component receives it.
+pub struct Request<'a> {
+    pub system_prompt: &'a str,
+    pub user_prompt: &'a str,
+    pub model: &'a str,
+    pub params: &'a [(String, String)],
+}
+
 /// What `generate` does with a request, without the host: the reply text and its usage.
 pub struct Answer {
     pub reply: String,
-    pub usage: TokenUsage,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
     pub topic: topic::Topic,
     pub files: usize,
 }
@@ -76,67 +73,21 @@ fn tokens(chars: usize) -> u64 {
 }
 
 /// The full answer to a request: site, reply text and token usage.
-pub fn answer(request: &GenerateRequest) -> Result<Answer, String> {
-    let seed = seed_param(&request.params)?;
-    let style = style_for(&request.model)?;
-    let site = site::render(&request.user_prompt, style, seed);
+pub fn answer(request: &Request) -> Result<Answer, String> {
+    let seed = seed_param(request.params)?;
+    let style = style_for(request.model)?;
+    let site = site::render(request.user_prompt, style, seed);
     let reply = reply::format(&site::intro(&site), &site.files);
 
     let prompt_chars = request.system_prompt.chars().count() + request.user_prompt.chars().count();
-    let usage = TokenUsage {
+    Ok(Answer {
         input_tokens: tokens(prompt_chars),
         output_tokens: tokens(reply.chars().count()),
-    };
-    Ok(Answer { reply, usage, topic: site.topic, files: site.files.len() })
+        reply,
+        topic: site.topic,
+        files: site.files.len(),
+    })
 }
-
-struct Template;
-
-impl Guest for Template {
-    fn describe() -> ProviderInfo {
-        let models = Style::ALL
-            .iter()
-            .map(|style| ModelInfo {
-                id: style.id().into(),
-                display_name: style.display_name().into(),
-                context_tokens: CONTEXT_TOKENS,
-                max_output_tokens: MAX_OUTPUT_TOKENS,
-                input_price_per_mtok: 0.0,
-                output_price_per_mtok: 0.0,
-            })
-            .collect();
-        ProviderInfo {
-            id: "template".into(),
-            display_name: "Offline template".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            models,
-            secrets: Vec::new(),
-            hosts: Vec::new(),
-        }
-    }
-
-    fn generate(request: GenerateRequest) -> Generation {
-        let answer = match answer(&request) {
-            Ok(answer) => answer,
-            Err(message) => {
-                logging::log(LogLevel::Warn, &format!("template: {message}"));
-                let usage = TokenUsage { input_tokens: 0, output_tokens: 0 };
-                return Generation { usage, finish: FinishReason::Error(message) };
-            }
-        };
-
-        for piece in reply::chunks(&answer.reply, CHUNK_BYTES) {
-            reply_stream::emit(piece);
-        }
-        logging::log(
-            LogLevel::Info,
-            &format!("template: wrote {} files for topic {}", answer.files, answer.topic.id()),
-        );
-        Generation { usage: answer.usage, finish: FinishReason::Stop }
-    }
-}
-
-export!(Template);
 
 #[cfg(test)]
 mod tests;

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 /// Every model, in the order `describe` lists them.
-pub const MODELS: [&str; 7] =
-    ["trap", "loop", "memory", "flood", "sleep", "forbidden-host", "fine"];
+pub const MODELS: [&str; 8] =
+    ["trap", "loop", "memory", "flood", "sleep", "forbidden-host", "fetch", "fine"];
 
 /// One block of `memory`'s hoard.
 pub const MEMORY_BLOCK_BYTES: usize = 16 << 20;
@@ -16,6 +16,9 @@ pub const SLEEP: Duration = Duration::from_secs(60 * 60);
 
 /// A host the plugin never declares, for `forbidden-host`.
 pub const FORBIDDEN_URL: &str = "https://forbidden.example/";
+
+/// A secret `fetch` asks for (with `with-secret=true`) without having declared it.
+pub const UNDECLARED_SECRET: &str = "HOSTILE_TEST_KEY";
 
 /// The `fine` model's reply: the smallest project the validators accept, labelled with
 /// `path=` in the fence info strings.
@@ -50,6 +53,7 @@ pub enum Behaviour {
     Flood,
     Sleep,
     ForbiddenHost,
+    Fetch,
     Fine,
 }
 
@@ -62,6 +66,7 @@ impl Behaviour {
             "flood" => Ok(Behaviour::Flood),
             "sleep" => Ok(Behaviour::Sleep),
             "forbidden-host" => Ok(Behaviour::ForbiddenHost),
+            "fetch" => Ok(Behaviour::Fetch),
             "fine" => Ok(Behaviour::Fine),
             other => Err(format!("hostile has no model `{other}`; it has {}", MODELS.join(", "))),
         }

@@ -55,6 +55,7 @@ impl Guest for Hostile {
                 ))
             }
             Behaviour::ForbiddenHost => finished(call_forbidden_host()),
+            Behaviour::Fetch => finished(fetch(&request)),
             Behaviour::Fine => {
                 reply_stream::emit(behaviour::FINE_REPLY);
                 let output_tokens = (behaviour::FINE_REPLY.len() as u64).div_ceil(4);
@@ -63,6 +64,39 @@ impl Guest for Hostile {
                     finish: FinishReason::Stop,
                 }
             }
+        }
+    }
+}
+
+/// GETs the URL in the `url` parameter and emits the body it reads; with `with-secret=true`
+/// it also asks for a secret it never declared. For tests of the host's allow-list.
+fn fetch(request: &GenerateRequest) -> FinishReason {
+    let param = |name: &str| request.params.iter().find(|(key, _)| key == name).map(|(_, v)| v);
+    let Some(url) = param("url") else {
+        return FinishReason::Error("fetch needs the `url` parameter".into());
+    };
+    let secret_headers = match param("with-secret").map(String::as_str) {
+        Some("true") => vec![("authorization".into(), behaviour::UNDECLARED_SECRET.into())],
+        _ => Vec::new(),
+    };
+    let request = outbound_http::Request {
+        method: "GET".into(),
+        url: url.clone(),
+        headers: vec![("accept".into(), "text/plain".into())],
+        secret_headers,
+        secret_prefix: "Bearer ".into(),
+        body: Vec::new(),
+        timeout_ms: 5_000,
+    };
+    let response = match outbound_http::send(&request) {
+        Ok(response) => response,
+        Err(error) => return FinishReason::Error(format!("fetch refused: {error:?}")),
+    };
+    loop {
+        match response.body.read() {
+            Ok(Some(chunk)) => reply_stream::emit(&String::from_utf8_lossy(&chunk)),
+            Ok(None) => return FinishReason::Stop,
+            Err(error) => return FinishReason::Error(format!("fetch broke off: {error:?}")),
         }
     }
 }
