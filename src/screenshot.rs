@@ -559,6 +559,7 @@ async fn capture_in_context(
     out_dir: &Path,
     timeout: Duration,
 ) -> Result<Shot, ScreenshotError> {
+    let started = Instant::now();
     let mut target = CreateTargetParams::new("about:blank");
     target.browser_context_id = Some(context.clone());
     let page = step("open a page", url, instance.browser.new_page(target)).await?;
@@ -572,12 +573,15 @@ async fn capture_in_context(
     step("set the viewport", url, page.execute(metrics)).await?;
 
     let events = step("listen to the page", url, PageEvents::subscribe(&page)).await?;
+    let setup_millis = started.elapsed().as_millis() as u64;
+
     let (stop, stopped) = oneshot::channel::<()>();
     let load_and_shoot = async move {
         // Dropped when this block ends, however it ends: the collector then stops.
         let _stop = stop;
         let loaded = load(&page, url, timeout).await?;
 
+        let shooting = Instant::now();
         let png = step(
             "take the screenshot",
             url,
@@ -588,13 +592,14 @@ async fn capture_in_context(
             ),
         )
         .await?;
+        let shot_millis = shooting.elapsed().as_millis() as u64;
 
         // One more round trip: events sent before its answer have reached the collector.
         let _ = tokio::time::timeout(Duration::from_secs(2), instance.browser.version()).await;
-        Ok::<_, ScreenshotError>((loaded, png))
+        Ok::<_, ScreenshotError>((loaded, png, shot_millis))
     };
     let (outcome, findings) = tokio::join!(load_and_shoot, events.collect(stopped));
-    let (loaded, png) = outcome?;
+    let (loaded, png, shot_millis) = outcome?;
 
     let path = out_dir.join(format!("{}.png", viewport.name));
     write_atomically(&path, &png).await?;
@@ -612,7 +617,10 @@ async fn capture_in_context(
     debug!(
         url,
         viewport = %shot.viewport,
+        setup_millis,
         load_millis = shot.load_millis,
+        shot_millis,
+        millis = started.elapsed().as_millis() as u64,
         timed_out_waiting = shot.timed_out_waiting,
         console_errors = shot.console_errors.len(),
         failed_requests = shot.failed_requests.len(),

@@ -173,6 +173,17 @@ fn assert_painted(shot: &Shot, background: [u8; 3]) {
     assert!(colours >= 3, "{}: only {colours} colours", shot.viewport);
 }
 
+/// With `ARENA_KEEP_SHOTS=<dir>`, copies the shots there for a person to look at.
+fn keep(shots: &[Shot], page: &str) {
+    let Ok(dir) = std::env::var("ARENA_KEEP_SHOTS") else {
+        return;
+    };
+    for shot in shots {
+        let copy = Path::new(&dir).join(format!("{page}-{}.png", shot.viewport));
+        std::fs::copy(&shot.path, copy).unwrap();
+    }
+}
+
 fn out_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
@@ -217,16 +228,7 @@ async fn desktop_and_mobile_shots_have_their_size_and_show_the_page() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
-    // A copy for a person to look at.
-    if let Ok(dir) = std::env::var("ARENA_KEEP_SHOTS") {
-        for shot in &shots {
-            std::fs::copy(
-                &shot.path,
-                Path::new(&dir).join(shot.path.file_name().unwrap()),
-            )
-            .unwrap();
-        }
-    }
+    keep(&shots, "colours");
     browser.close().await;
 }
 
@@ -324,6 +326,7 @@ async fn hanging_and_refused_subresources_bound_the_wait_and_are_listed() {
         // The render-blocking stylesheet was cancelled, so the page painted.
         assert_painted(shot, GREEN);
     }
+    keep(&shots, "offline");
     browser.close().await;
 }
 
