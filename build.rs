@@ -8,7 +8,13 @@ use std::process::Command;
 
 /// Plugins shipped inside `arena`. Everything else the build makes (test plugins) is only
 /// reachable through `BUILT_PLUGIN_DIR`.
-const BUNDLED: &[&str] = &["template", "replay", "package-json", "nextjs-structure", "build-health"];
+const BUNDLED: &[&str] = &[
+    "template",
+    "replay",
+    "package-json",
+    "nextjs-structure",
+    "build-health",
+];
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -35,8 +41,15 @@ fn main() {
     let mut source = String::from("pub const BUNDLED: &[(&str, &[u8])] = &[\n");
     for name in BUNDLED {
         let path = plugin_dir.join(format!("{name}.wasm"));
-        assert!(path.exists(), "bundled plugin {} was not built", path.display());
-        source.push_str(&format!("    ({name:?}, include_bytes!({:?})),\n", path.display().to_string()));
+        assert!(
+            path.exists(),
+            "bundled plugin {} was not built",
+            path.display()
+        );
+        source.push_str(&format!(
+            "    ({name:?}, include_bytes!({:?})),\n",
+            path.display().to_string()
+        ));
     }
     source.push_str("];\n");
     source.push_str(&format!(
@@ -49,7 +62,10 @@ fn main() {
 /// Reruns the guest build when a plugin's sources or the WIT change. The plugin target
 /// folder is deliberately not watched: the build itself writes there.
 fn watch_plugin_sources(manifest_dir: &Path) {
-    println!("cargo:rerun-if-changed={}", manifest_dir.join("wit").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest_dir.join("wit").display()
+    );
     let plugins = manifest_dir.join("plugins");
     for file in ["Cargo.toml", "Cargo.lock", "build"] {
         println!("cargo:rerun-if-changed={}", plugins.join(file).display());
@@ -64,7 +80,10 @@ fn watch_plugin_sources(manifest_dir: &Path) {
             }
             if path.is_dir() {
                 if path.join("Cargo.toml").exists() {
-                    println!("cargo:rerun-if-changed={}", path.join("Cargo.toml").display());
+                    println!(
+                        "cargo:rerun-if-changed={}",
+                        path.join("Cargo.toml").display()
+                    );
                     println!("cargo:rerun-if-changed={}", path.join("src").display());
                 } else {
                     stack.push(path);

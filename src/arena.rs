@@ -106,7 +106,12 @@ struct EventLog {
 impl Session {
     fn emit(&self, run: &str, kind: EventKind) {
         let mut log = self.events.lock().unwrap();
-        let event = Event { seq: log.next_seq, run: run.to_owned(), at_ms: crate::run::now_ms(), kind };
+        let event = Event {
+            seq: log.next_seq,
+            run: run.to_owned(),
+            at_ms: crate::run::now_ms(),
+            kind,
+        };
         log.next_seq += 1;
         log.events.push(event.clone());
         // Nobody listening is fine: the log keeps the event for later watchers.
@@ -117,8 +122,11 @@ impl Session {
     /// taken under one lock so that none falls in between.
     pub fn subscribe(&self, after: Option<u64>) -> (Vec<Event>, broadcast::Receiver<Event>) {
         let log = self.events.lock().unwrap();
-        let missed =
-            log.events.iter().filter(|event| after.is_none_or(|seq| event.seq > seq)).cloned();
+        let missed = log
+            .events
+            .iter()
+            .filter(|event| after.is_none_or(|seq| event.seq > seq))
+            .cloned();
         (missed.collect(), self.sender.subscribe())
     }
 }
@@ -143,7 +151,14 @@ impl RunHandle {
             record.id.clone()
         };
         tracing::debug!(run = %id, %status, "Run changed status.");
-        self.session.emit(&id, EventKind::Status { status, stage: None, reason: None });
+        self.session.emit(
+            &id,
+            EventKind::Status {
+                status,
+                stage: None,
+                reason: None,
+            },
+        );
     }
 
     fn fail(&self, stage: Status, reason: String) {
@@ -155,11 +170,19 @@ impl RunHandle {
             record.enter(Status::Failed);
             record.failed_stage = Some(stage);
             record.failure = Some(reason.clone());
-            record.logs.entry("error".into()).or_default().push_str(&format!("{reason}\n"));
+            record
+                .logs
+                .entry("error".into())
+                .or_default()
+                .push_str(&format!("{reason}\n"));
             record.id.clone()
         };
         tracing::info!(run = %id, %stage, %reason, "Run failed.");
-        let kind = EventKind::Status { status: Status::Failed, stage: Some(stage), reason: Some(reason) };
+        let kind = EventKind::Status {
+            status: Status::Failed,
+            stage: Some(stage),
+            reason: Some(reason),
+        };
         self.session.emit(&id, kind);
     }
 
@@ -171,7 +194,13 @@ impl RunHandle {
             log.push('\n');
             record.id.clone()
         };
-        self.session.emit(&id, EventKind::Log { phase: phase.to_owned(), line });
+        self.session.emit(
+            &id,
+            EventKind::Log {
+                phase: phase.to_owned(),
+                line,
+            },
+        );
     }
 }
 
@@ -195,7 +224,8 @@ impl Arena {
         // Instances that share a data folder are one deployment: a new one cleans up after
         // the last. Arenas with other data folders on the same engine are left alone.
         let data_dir = std::fs::canonicalize(&config.data_dir)?;
-        let deployment = plugin::content_hash(data_dir.to_string_lossy().as_bytes())[..8].to_owned();
+        let deployment =
+            plugin::content_hash(data_dir.to_string_lossy().as_bytes())[..8].to_owned();
         let instance = format!("{deployment}-{}", new_id());
         let engine = PluginEngine::new(plugin::default_cache_dir())?;
         let plugins = PluginSet::load(&engine, &config.plugin_dirs).await;
@@ -208,7 +238,10 @@ impl Arena {
         let sandbox = Sandbox::connect(instance.clone()).await?;
         let removed = sandbox.remove_leftovers(&deployment, &instance).await?;
         if removed > 0 {
-            tracing::info!(removed, "Removed containers left by an earlier arena instance.");
+            tracing::info!(
+                removed,
+                "Removed containers left by an earlier arena instance."
+            );
         }
 
         tracing::info!(%instance, "Arena started.");
@@ -225,7 +258,9 @@ impl Arena {
             sessions: Mutex::new(HashMap::new()),
             runs: Mutex::new(HashMap::new()),
         };
-        Ok(Self { inner: Arc::new(inner) })
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
     }
 
     pub fn instance(&self) -> &str {
@@ -260,12 +295,16 @@ impl Arena {
         if prompt.is_empty() {
             return Err(SessionError::EmptyPrompt);
         }
-        let pipeline = self.inner.pipelines.pipelines.get(pipeline_id).cloned().ok_or_else(|| {
-            SessionError::UnknownPipeline {
+        let pipeline = self
+            .inner
+            .pipelines
+            .pipelines
+            .get(pipeline_id)
+            .cloned()
+            .ok_or_else(|| SessionError::UnknownPipeline {
                 id: pipeline_id.to_owned(),
                 known: self.inner.pipelines.pipelines.keys().cloned().collect(),
-            }
-        })?;
+            })?;
         let chosen = self.choose(contestant_ids)?;
 
         let id = new_id();
@@ -277,10 +316,17 @@ impl Arena {
             pipeline: pipeline.id.clone(),
             created_ms: crate::run::now_ms(),
             run_ids: run_ids.clone(),
-            events: Mutex::new(EventLog { next_seq: 0, events: Vec::new() }),
+            events: Mutex::new(EventLog {
+                next_seq: 0,
+                events: Vec::new(),
+            }),
             sender,
         });
-        self.inner.sessions.lock().unwrap().insert(id.clone(), session.clone());
+        self.inner
+            .sessions
+            .lock()
+            .unwrap()
+            .insert(id.clone(), session.clone());
         tracing::info!(session = %id, contestants = chosen.len(), "Battle started.");
 
         let pipeline = Arc::new(pipeline);
@@ -298,10 +344,25 @@ impl Arena {
                 task: Mutex::new(None),
                 last_visit: Mutex::new(Instant::now()),
             });
-            self.inner.runs.lock().unwrap().insert(run_id.clone(), handle.clone());
-            session.emit(&run_id, EventKind::Status { status: Status::Queued, stage: None, reason: None });
+            self.inner
+                .runs
+                .lock()
+                .unwrap()
+                .insert(run_id.clone(), handle.clone());
+            session.emit(
+                &run_id,
+                EventKind::Status {
+                    status: Status::Queued,
+                    stage: None,
+                    reason: None,
+                },
+            );
 
-            let task = tokio::spawn(self.clone().drive(handle.clone(), contestant, pipeline.clone()));
+            let task = tokio::spawn(self.clone().drive(
+                handle.clone(),
+                contestant,
+                pipeline.clone(),
+            ));
             *handle.task.lock().unwrap() = Some(task.abort_handle());
         }
         Ok(session)
@@ -311,16 +372,22 @@ impl Arena {
         let all = &self.inner.contestants;
         if ids.is_empty() {
             let defaults: Vec<Contestant> = all.iter().filter(|c| c.default).cloned().collect();
-            return if defaults.is_empty() { Err(SessionError::NoContestants) } else { Ok(defaults) };
+            return if defaults.is_empty() {
+                Err(SessionError::NoContestants)
+            } else {
+                Ok(defaults)
+            };
         }
         if ids.len() > 6 {
             return Err(SessionError::TooManyContestants(ids.len()));
         }
         ids.iter()
             .map(|id| {
-                all.iter().find(|c| &c.id == id).cloned().ok_or_else(|| SessionError::UnknownContestant {
-                    id: id.clone(),
-                    known: all.iter().map(|c| c.id.clone()).collect(),
+                all.iter().find(|c| &c.id == id).cloned().ok_or_else(|| {
+                    SessionError::UnknownContestant {
+                        id: id.clone(),
+                        known: all.iter().map(|c| c.id.clone()).collect(),
+                    }
                 })
             })
             .collect()
@@ -331,7 +398,14 @@ impl Arena {
     }
 
     pub fn sessions(&self) -> Vec<Arc<Session>> {
-        let mut sessions: Vec<_> = self.inner.sessions.lock().unwrap().values().cloned().collect();
+        let mut sessions: Vec<_> = self
+            .inner
+            .sessions
+            .lock()
+            .unwrap()
+            .values()
+            .cloned()
+            .collect();
         sessions.sort_by_key(|session| std::cmp::Reverse(session.created_ms));
         sessions
     }
@@ -341,7 +415,11 @@ impl Arena {
     }
 
     pub fn runs_of(&self, session: &Session) -> Vec<RunRecord> {
-        session.run_ids.iter().filter_map(|id| self.run(id)).collect()
+        session
+            .run_ids
+            .iter()
+            .filter_map(|id| self.run(id))
+            .collect()
     }
 
     fn handle(&self, id: &str) -> Option<Arc<RunHandle>> {
@@ -350,14 +428,22 @@ impl Arena {
 
     /// The folder holding one run's project, logs, screenshots and report.
     pub fn run_dir(&self, record: &RunRecord) -> PathBuf {
-        self.inner.config.data_dir.join(&record.session).join(&record.contestant.id)
+        self.inner
+            .config
+            .data_dir
+            .join(&record.session)
+            .join(&record.contestant.id)
     }
 
     /// Waits until every run of the session has reached a final status.
     pub async fn wait(&self, session: &Session) {
         let (_, mut events) = session.subscribe(None);
         loop {
-            if self.runs_of(session).iter().all(|run| run.status.is_final()) {
+            if self
+                .runs_of(session)
+                .iter()
+                .all(|run| run.status.is_final())
+            {
                 return;
             }
             // Any event (or a lagged stream) is a reason to look again.
@@ -368,7 +454,9 @@ impl Arena {
     /// Stops a run: its task is cancelled and its container removed. A ready run ends as
     /// terminated; one still on its way ends as terminated too, with the stage it was in.
     pub async fn stop(&self, run_id: &str, reason: &str) -> bool {
-        let Some(handle) = self.handle(run_id) else { return false };
+        let Some(handle) = self.handle(run_id) else {
+            return false;
+        };
         if let Some(task) = handle.task.lock().unwrap().take() {
             task.abort();
         }
@@ -449,14 +537,19 @@ impl Arena {
                 Stage::Validating => Status::Validating,
             };
             run.fail(stage, failure.reason.clone());
-            self.finish(&run, &pipeline, &prompt, &generated, &run_dir).await;
+            self.finish(&run, &pipeline, &prompt, &generated, &run_dir)
+                .await;
             return;
         }
 
         let project = run_dir.join("project");
         if let Err(error) = self.write_run_files(&run_dir, &generated, &pipeline) {
-            run.fail(Status::Validating, format!("arena error: could not write the project: {error:#}"));
-            self.finish(&run, &pipeline, &prompt, &generated, &run_dir).await;
+            run.fail(
+                Status::Validating,
+                format!("arena error: could not write the project: {error:#}"),
+            );
+            self.finish(&run, &pipeline, &prompt, &generated, &run_dir)
+                .await;
             return;
         }
 
@@ -465,7 +558,8 @@ impl Arena {
         } else if let Err((stage, reason)) = self.capture(&run, &pipeline, &run_dir).await {
             run.fail(stage, reason);
         }
-        self.finish(&run, &pipeline, &prompt, &generated, &run_dir).await;
+        self.finish(&run, &pipeline, &prompt, &generated, &run_dir)
+            .await;
     }
 
     fn keep_generation(&self, run: &RunHandle, generated: &Generated) {
@@ -479,11 +573,19 @@ impl Arena {
         record.files = generated
             .files
             .iter()
-            .map(|file| FileEntry { path: file.path.clone(), bytes: file.contents.len() })
+            .map(|file| FileEntry {
+                path: file.path.clone(),
+                bytes: file.contents.len(),
+            })
             .collect();
     }
 
-    fn write_run_files(&self, run_dir: &Path, generated: &Generated, pipeline: &Pipeline) -> anyhow::Result<()> {
+    fn write_run_files(
+        &self,
+        run_dir: &Path,
+        generated: &Generated,
+        pipeline: &Pipeline,
+    ) -> anyhow::Result<()> {
         if run_dir.exists() {
             std::fs::remove_dir_all(run_dir)?;
         }
@@ -502,7 +604,11 @@ impl Arena {
         let sandbox = &self.inner.sandbox;
         let build = &pipeline.build;
         let image = sandbox
-            .resolve_image(&build.image, build.fallback_image.as_deref(), Duration::from_secs(60))
+            .resolve_image(
+                &build.image,
+                build.fallback_image.as_deref(),
+                Duration::from_secs(60),
+            )
             .await
             .map_err(|error| (Status::Installing, format!("arena error: {error}")))?;
 
@@ -536,13 +642,23 @@ impl Arena {
             Ok(permit) => permit,
             Err(_) => {
                 run.enter(Status::Queued);
-                self.inner.builds.acquire().await.expect("the build queue is never closed")
+                self.inner
+                    .builds
+                    .acquire()
+                    .await
+                    .expect("the build queue is never closed")
             }
         };
         run.enter(Status::Installing);
-        sandbox.install(&spec, &sink).await.map_err(|error| phase_error(Status::Installing, error))?;
+        sandbox
+            .install(&spec, &sink)
+            .await
+            .map_err(|error| phase_error(Status::Installing, error))?;
         run.enter(Status::Building);
-        sandbox.build(&spec, &sink).await.map_err(|error| phase_error(Status::Building, error))?;
+        sandbox
+            .build(&spec, &sink)
+            .await
+            .map_err(|error| phase_error(Status::Building, error))?;
         drop(permit);
 
         run.enter(Status::Starting);
@@ -564,37 +680,63 @@ impl Arena {
         let health = sandbox.wait_healthy(&site, spec.timeouts.health).await;
         *run.site.lock().unwrap() = Some((site, lease));
         let after = health.map_err(|error| phase_error(Status::Starting, error))?;
-        run.log("start", format!("healthy after {:.1}s", after.as_secs_f64()));
+        run.log(
+            "start",
+            format!("healthy after {:.1}s", after.as_secs_f64()),
+        );
         run.enter(Status::Healthy);
         Ok(())
     }
 
     fn ca_bundle(&self, pipeline: &Pipeline) -> Option<PathBuf> {
-        if let Some(bundle) = self.inner.config.ca_bundle.clone().or(pipeline.build.ca_bundle.clone()) {
+        if let Some(bundle) = self
+            .inner
+            .config
+            .ca_bundle
+            .clone()
+            .or(pipeline.build.ca_bundle.clone())
+        {
             return Some(bundle);
         }
         // The host's own trust store: public certificates, plus whatever CA a corporate or
         // intercepting proxy added to it, which installs need.
-        ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"]
-            .into_iter()
-            .map(PathBuf::from)
-            .find(|path| path.is_file())
+        [
+            "/etc/ssl/certs/ca-certificates.crt",
+            "/etc/pki/tls/certs/ca-bundle.crt",
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|path| path.is_file())
     }
 
-    async fn capture(&self, run: &Arc<RunHandle>, pipeline: &Pipeline, run_dir: &Path) -> Result<(), (Status, String)> {
+    async fn capture(
+        &self,
+        run: &Arc<RunHandle>,
+        pipeline: &Pipeline,
+        run_dir: &Path,
+    ) -> Result<(), (Status, String)> {
         run.enter(Status::Capturing);
-        let url = run.snapshot().internal_url.expect("a healthy run has a URL");
+        let url = run
+            .snapshot()
+            .internal_url
+            .expect("a healthy run has a URL");
         let browser = self
             .inner
             .browser
             .get_or_try_init(|| async {
-                let settings = BrowserSettings { executable: self.inner.config.chromium.clone(), ..Default::default() };
+                let settings = BrowserSettings {
+                    executable: self.inner.config.chromium.clone(),
+                    ..Default::default()
+                };
                 Browser::launch(settings).await
             })
             .await
             .map_err(|error| (Status::Capturing, format!("arena error: {error}")))?;
-        let viewports: Vec<(String, u32, u32)> =
-            pipeline.screenshots.iter().map(|v| (v.name.clone(), v.width, v.height)).collect();
+        let viewports: Vec<(String, u32, u32)> = pipeline
+            .screenshots
+            .iter()
+            .map(|v| (v.name.clone(), v.width, v.height))
+            .collect();
         let timeout = Duration::from_secs(pipeline.timeouts.screenshot_secs);
         let dir = run_dir.join("screenshots");
         let shots = browser
@@ -622,7 +764,14 @@ impl Arena {
 
     /// Scores the run (ready or failed), writes its report, and for a ready run sets its
     /// public URL and starts its idle timer.
-    async fn finish(&self, run: &Arc<RunHandle>, pipeline: &Pipeline, prompt: &str, generated: &Generated, run_dir: &Path) {
+    async fn finish(
+        &self,
+        run: &Arc<RunHandle>,
+        pipeline: &Pipeline,
+        prompt: &str,
+        generated: &Generated,
+        run_dir: &Path,
+    ) {
         let succeeded = !run.snapshot().status.is_final();
         if succeeded {
             run.enter(Status::Scoring);
@@ -634,7 +783,10 @@ impl Arena {
                 run.log("error", format!("scorer `{}` is not loaded", step.plugin));
                 continue;
             };
-            match scorer.score(&report, &step.settings(), &pipeline.plugin_limits).await {
+            match scorer
+                .score(&report, &step.settings(), &pipeline.plugin_limits)
+                .await
+            {
                 Ok(metrics) => scores.extend(metrics),
                 // A scorer's failure costs the run its scores, not its result.
                 Err(error) => run.log("error", error.to_string()),
@@ -644,13 +796,20 @@ impl Arena {
 
         if succeeded {
             let public_url = self.inner.config.gateway_port.map(|port| {
-                format!("http://{}.{}:{port}/", run.snapshot().id, self.inner.config.preview_domain)
+                format!(
+                    "http://{}.{}:{port}/",
+                    run.snapshot().id,
+                    self.inner.config.preview_domain
+                )
             });
             run.record.lock().unwrap().public_url = public_url;
             *run.last_visit.lock().unwrap() = Instant::now();
             run.enter(Status::Ready);
             tracing::info!(run = %run.snapshot().id, "Run ready.");
-            self.spawn_idle_timer(run.clone(), Duration::from_secs(pipeline.timeouts.idle_minutes * 60));
+            self.spawn_idle_timer(
+                run.clone(),
+                Duration::from_secs(pipeline.timeouts.idle_minutes * 60),
+            );
         } else if let Some((site, _lease)) = run.site.lock().unwrap().take() {
             // A run that failed after starting (capture) must not leave its container.
             let sandbox = self.clone();
@@ -675,23 +834,38 @@ impl Arena {
     ) -> RunReport {
         let mut timings: Vec<plugin::StageTiming> = Vec::new();
         for (stage, ms) in &record.stage_ms {
-            match timings.iter_mut().find(|timing| timing.stage == stage.as_str()) {
+            match timings
+                .iter_mut()
+                .find(|timing| timing.stage == stage.as_str())
+            {
                 Some(timing) => timing.millis += ms,
-                None => timings
-                    .push(plugin::StageTiming { stage: stage.as_str().to_owned(), millis: *ms }),
+                None => timings.push(plugin::StageTiming {
+                    stage: stage.as_str().to_owned(),
+                    millis: *ms,
+                }),
             }
         }
-        let status = if succeeded { Status::Ready } else { record.status };
+        let status = if succeeded {
+            Status::Ready
+        } else {
+            record.status
+        };
         RunReport {
             prompt: prompt.to_owned(),
             status: status.as_str().to_owned(),
-            failed_stage: record.failed_stage.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            failed_stage: record
+                .failed_stage
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
             files: generated.files.clone(),
             timings,
             logs: record
                 .logs
                 .iter()
-                .map(|(phase, text)| plugin::PhaseLog { phase: phase.clone(), text: text.clone() })
+                .map(|(phase, text)| plugin::PhaseLog {
+                    phase: phase.clone(),
+                    text: text.clone(),
+                })
                 .collect(),
             screenshots: record
                 .screenshots
@@ -718,7 +892,10 @@ impl Arena {
             "pipeline": run.session.pipeline,
             "run": record,
         });
-        std::fs::write(run_dir.join("report.json"), serde_json::to_vec_pretty(&report)?)?;
+        std::fs::write(
+            run_dir.join("report.json"),
+            serde_json::to_vec_pretty(&report)?,
+        )?;
         Ok(())
     }
 
@@ -767,7 +944,9 @@ pub enum SessionError {
 
 impl PreviewTargets for Arena {
     fn lookup(&self, run_id: &str) -> PreviewLookup {
-        let Some(handle) = self.handle(run_id) else { return PreviewLookup::Unknown };
+        let Some(handle) = self.handle(run_id) else {
+            return PreviewLookup::Unknown;
+        };
         let record = handle.snapshot();
         match (record.status, record.port) {
             (Status::Healthy | Status::Capturing | Status::Scoring | Status::Ready, Some(port)) => {
@@ -776,7 +955,9 @@ impl PreviewTargets for Arena {
             (Status::Failed | Status::Terminated, _) => PreviewLookup::Ended {
                 reason: record.failure.unwrap_or_else(|| record.status.to_string()),
             },
-            (status, _) => PreviewLookup::NotReady { status: status.to_string() },
+            (status, _) => PreviewLookup::NotReady {
+                status: status.to_string(),
+            },
         }
     }
 

@@ -62,14 +62,21 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
                         if let EventKind::Status { status, reason, .. } = &event.kind {
                             let name = names.get(&event.run).map_or("?", String::as_str);
                             let secs = started.elapsed().as_secs_f64();
-                            let reason = reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+                            let reason = reason
+                                .as_deref()
+                                .map(|r| format!(": {r}"))
+                                .unwrap_or_default();
                             println!("[{secs:6.1}s] {name:<width$}  {status}{reason}");
                         }
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(_) => return,
                 }
-                if arena.runs_of(&session).iter().all(|run| run.status.is_final()) {
+                if arena
+                    .runs_of(&session)
+                    .iter()
+                    .all(|run| run.status.is_final())
+                {
                     return;
                 }
             }
@@ -94,8 +101,14 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
         "runs": runs,
     });
     std::fs::create_dir_all(&battle_dir)?;
-    std::fs::write(battle_dir.join("battle.json"), serde_json::to_vec_pretty(&summary)?)?;
-    println!("\nFiles, logs, screenshots and reports: {}", battle_dir.display());
+    std::fs::write(
+        battle_dir.join("battle.json"),
+        serde_json::to_vec_pretty(&summary)?,
+    )?;
+    println!(
+        "\nFiles, logs, screenshots and reports: {}",
+        battle_dir.display()
+    );
 
     let all_ready = runs.iter().all(|run| run.status == Status::Ready);
     if args.keep && runs.iter().any(|run| run.status == Status::Ready) {
@@ -103,7 +116,11 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
         shutdown_signal().await;
     }
     arena.stop_all("battle over").await;
-    Ok(if all_ready { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if all_ready {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 fn print_table(arena: &Arena, runs: &[RunRecord]) {
@@ -115,24 +132,40 @@ fn print_table(arena: &Arena, runs: &[RunRecord]) {
         (Status::Starting, "start"),
         (Status::Capturing, "shots"),
     ];
-    let name_width = runs.iter().map(|run| run.contestant.id.len()).max().unwrap_or(10).max(10);
+    let name_width = runs
+        .iter()
+        .map(|run| run.contestant.id.len())
+        .max()
+        .unwrap_or(10)
+        .max(10);
     print!("\n{:<name_width$}  {:<10}", "contestant", "status");
     for (_, label) in stages {
         print!(" {label:>7}");
     }
     println!("  preview / screenshots");
     for run in runs {
-        print!("{:<name_width$}  {:<10}", run.contestant.id, run.status.as_str());
+        print!(
+            "{:<name_width$}  {:<10}",
+            run.contestant.id,
+            run.status.as_str()
+        );
         for (stage, _) in stages {
             match run.stage_time(stage) {
                 Some(time) => print!(" {:>6.1}s", time.as_secs_f64()),
                 None => print!(" {:>7}", "-"),
             }
         }
-        let preview = run.public_url.clone().or(run.internal_url.clone()).unwrap_or_default();
+        let preview = run
+            .public_url
+            .clone()
+            .or(run.internal_url.clone())
+            .unwrap_or_default();
         let dir = arena.run_dir(run);
-        let shots: Vec<String> =
-            run.screenshots.iter().map(|shot| dir.join(&shot.file).display().to_string()).collect();
+        let shots: Vec<String> = run
+            .screenshots
+            .iter()
+            .map(|shot| dir.join(&shot.file).display().to_string())
+            .collect();
         println!("  {preview} {}", shots.join(" "));
         if let (Some(stage), Some(reason)) = (run.failed_stage, &run.failure) {
             println!("{:<name_width$}  failed at {stage}: {reason}", "");
@@ -149,8 +182,14 @@ pub async fn serve_command(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("listening on {}", args.listen))?;
     let arena = Arena::start(config).await?;
     let router = arena::server::router(arena.clone(), &preview_domain);
-    println!("Vibe Arena listening on http://{}/ (previews at http://<run>.{preview_domain}:{}/)", args.listen, args.listen.port());
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    println!(
+        "Vibe Arena listening on http://{}/ (previews at http://<run>.{preview_domain}:{}/)",
+        args.listen,
+        args.listen.port()
+    );
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     arena.stop_all("server shutting down").await;
     Ok(ExitCode::SUCCESS)
 }
@@ -159,8 +198,9 @@ async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("installing the SIGTERM handler");
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("installing the SIGTERM handler");
         tokio::select! {
             _ = interrupt => {}
             _ = terminate.recv() => {}

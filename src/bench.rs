@@ -31,10 +31,17 @@ const STAGES: [Status; 8] = [
 ];
 
 pub async fn bench_command(args: BenchArgs) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!((1..=6).contains(&args.contestants), "--contestants must be 1 to 6");
+    anyhow::ensure!(
+        (1..=6).contains(&args.contestants),
+        "--contestants must be 1 to 6"
+    );
     let work = tempfile_dir()?;
     let pipelines = arena::pipeline::PipelineSet::load(None);
-    let pipeline = pipelines.pipelines.get("nextjs").context("the embedded pipeline")?.clone();
+    let pipeline = pipelines
+        .pipelines
+        .get("nextjs")
+        .context("the embedded pipeline")?
+        .clone();
 
     // The baseline's project: what the first offline contestant writes for the prompt.
     let engine = PluginEngine::new(plugin::default_cache_dir())?;
@@ -43,14 +50,27 @@ pub async fn bench_command(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let first = contestants.first().context("built-in contestants")?;
     let (sender, _receiver) = tokio::sync::mpsc::unbounded_channel();
     let generated = generate::generate(&plugins, &pipeline, first, &args.prompt, sender).await;
-    anyhow::ensure!(generated.failure.is_none(), "the template failed: {:?}", generated.failure);
+    anyhow::ensure!(
+        generated.failure.is_none(),
+        "the template failed: {:?}",
+        generated.failure
+    );
 
     let sandbox = Sandbox::connect(format!("bench-{}", std::process::id())).await?;
     let image = sandbox
-        .resolve_image(&pipeline.build.image, pipeline.build.fallback_image.as_deref(), Duration::from_secs(60))
+        .resolve_image(
+            &pipeline.build.image,
+            pipeline.build.fallback_image.as_deref(),
+            Duration::from_secs(60),
+        )
         .await?;
-    let ca_bundle = ["/etc/ssl/certs/ca-certificates.crt"].into_iter().map(std::path::PathBuf::from).find(|p| p.is_file());
-    let ca_bundle = std::env::var_os("ARENA_CA_BUNDLE").map(Into::into).or(ca_bundle);
+    let ca_bundle = ["/etc/ssl/certs/ca-certificates.crt"]
+        .into_iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.is_file());
+    let ca_bundle = std::env::var_os("ARENA_CA_BUNDLE")
+        .map(Into::into)
+        .or(ca_bundle);
 
     println!(
         "Benchmark: {} offline contestants, prompt {:?}, image {image}, {} cores",
@@ -67,7 +87,13 @@ pub async fn bench_command(args: BenchArgs) -> anyhow::Result<ExitCode> {
         let project = work.join(format!("baseline-{warmth}"));
         generate::write_project(&project, &generated.files, &pipeline.files)?;
         let baseline = sandbox
-            .bare_install_and_build(&image, &project, &pipeline.build.registry, ca_bundle.as_deref(), BASELINE_CACHE_VOLUME)
+            .bare_install_and_build(
+                &image,
+                &project,
+                &pipeline.build.registry,
+                ca_bundle.as_deref(),
+                BASELINE_CACHE_VOLUME,
+            )
             .await?;
         println!(
             "  {warmth}: bare install {:.1}s, build {:.1}s",
@@ -127,7 +153,11 @@ async fn battle(args: &BenchArgs, dir: &std::path::Path) -> anyhow::Result<Battl
 }
 
 fn mean(runs: &[RunRecord], stage: Status) -> f64 {
-    let total: f64 = runs.iter().filter_map(|run| run.stage_time(stage)).map(|t| t.as_secs_f64()).sum();
+    let total: f64 = runs
+        .iter()
+        .filter_map(|run| run.stage_time(stage))
+        .map(|t| t.as_secs_f64())
+        .sum();
     total / runs.len() as f64
 }
 

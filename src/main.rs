@@ -119,7 +119,10 @@ struct ServeArgs {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("ARENA_LOG").unwrap_or_else(|_| "warn,chromiumoxide=error".into()))
+        .with_env_filter(
+            EnvFilter::try_from_env("ARENA_LOG")
+                .unwrap_or_else(|_| "warn,chromiumoxide=error".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
 

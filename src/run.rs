@@ -58,7 +58,10 @@ impl std::fmt::Display for Status {
 
 /// Milliseconds since the Unix epoch, as the UI and reports show times.
 pub fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,7 +154,10 @@ impl RunRecord {
             scores: Vec::new(),
             usage: TokenUsage::default(),
             cost_usd: 0.0,
-            transitions: vec![Transition { status: Status::Queued, at_ms: now_ms() }],
+            transitions: vec![Transition {
+                status: Status::Queued,
+                at_ms: now_ms(),
+            }],
             stage_ms: Vec::new(),
         }
     }
@@ -160,16 +166,24 @@ impl RunRecord {
     pub fn enter(&mut self, status: Status) {
         let at_ms = now_ms();
         if let Some(last) = self.transitions.last() {
-            self.stage_ms.push((last.status, at_ms.saturating_sub(last.at_ms)));
+            self.stage_ms
+                .push((last.status, at_ms.saturating_sub(last.at_ms)));
         }
         self.status = status;
         self.transitions.push(Transition { status, at_ms });
     }
 
     pub fn stage_time(&self, status: Status) -> Option<Duration> {
-        let total: u64 =
-            self.stage_ms.iter().filter(|(stage, _)| *stage == status).map(|(_, ms)| ms).sum();
-        self.stage_ms.iter().any(|(stage, _)| *stage == status).then(|| Duration::from_millis(total))
+        let total: u64 = self
+            .stage_ms
+            .iter()
+            .filter(|(stage, _)| *stage == status)
+            .map(|(_, ms)| ms)
+            .sum();
+        self.stage_ms
+            .iter()
+            .any(|(stage, _)| *stage == status)
+            .then(|| Duration::from_millis(total))
     }
 }
 
@@ -188,7 +202,11 @@ pub struct Event {
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum EventKind {
     /// The run entered a new status; `reason` is set when it failed or ended.
-    Status { status: Status, stage: Option<Status>, reason: Option<String> },
+    Status {
+        status: Status,
+        stage: Option<Status>,
+        reason: Option<String>,
+    },
     /// Reply text as the provider streams it.
     Reply { text: String },
     /// A line of a phase's log.

@@ -120,6 +120,9 @@ const MAX_ENTRY_CHARS: usize = 500;
 /// ...and at most this many request URLs are remembered to name failed requests.
 const MAX_TRACKED_REQUESTS: usize = 10_000;
 
+/// Profile directories are `<temp>/arena-chromium-<arena pid>-<random>`.
+const PROFILE_PREFIX: &str = "arena-chromium-";
+
 /// Flags on top of chromiumoxide's defaults (which already turn off background networking,
 /// sync, crash reporting, the first-run UI and default apps).
 const QUIET_FLAGS: [&str; 7] = [
@@ -347,8 +350,10 @@ impl Instance {
             reason,
         };
 
+        tokio::task::spawn_blocking(remove_abandoned_profiles);
         let user_data_dir = std::env::temp_dir().join(format!(
-            "arena-chromium-{}",
+            "{PROFILE_PREFIX}{}-{}",
+            std::process::id(),
             nanoid::nanoid!(12, &nanoid::alphabet::SAFE[2..])
         ));
         tokio::fs::create_dir_all(&user_data_dir)
@@ -475,6 +480,26 @@ impl Drop for Instance {
             std::thread::sleep(Duration::from_millis(200));
             let _ = std::fs::remove_dir_all(&profile);
         });
+    }
+}
+
+/// Removes the profile directories of arena processes that are gone (killed before they
+/// could clean up).
+fn remove_abandoned_profiles() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let owner = name
+            .to_str()
+            .and_then(|name| name.strip_prefix(PROFILE_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok());
+        if let Some(pid) = owner.filter(|pid| !process_running(*pid)) {
+            debug!(path = %entry.path().display(), pid, "Removing an abandoned Chromium profile.");
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

@@ -32,7 +32,10 @@ struct App {
 
 /// Builds the service: API routes plus the gateway, dispatched by Host header.
 pub fn router(arena: Arena, preview_domain: &str) -> Router {
-    let gateway = Arc::new(Gateway::new(Arc::new(arena.clone()), preview_domain.to_owned()));
+    let gateway = Arc::new(Gateway::new(
+        Arc::new(arena.clone()),
+        preview_domain.to_owned(),
+    ));
     let api = Router::new()
         .route("/api/health", get(|| async { "ok" }))
         .route("/api/contestants", get(contestants))
@@ -80,7 +83,10 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
             ApiError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "Request failed.");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_owned())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error".to_owned(),
+                )
             }
         };
         (status, Json(serde_json::json!({ "error": message }))).into_response()
@@ -180,11 +186,22 @@ async fn create_session(
 }
 
 async fn list_sessions(State(arena): State<Arena>) -> Json<Vec<SessionView>> {
-    Json(arena.sessions().iter().map(|session| view(&arena, session)).collect())
+    Json(
+        arena
+            .sessions()
+            .iter()
+            .map(|session| view(&arena, session))
+            .collect(),
+    )
 }
 
-async fn session(State(arena): State<Arena>, Path(id): Path<String>) -> Result<Json<SessionView>, ApiError> {
-    let session = arena.session(&id).ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
+async fn session(
+    State(arena): State<Arena>,
+    Path(id): Path<String>,
+) -> Result<Json<SessionView>, ApiError> {
+    let session = arena
+        .session(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
     Ok(Json(view(&arena, &session)))
 }
 
@@ -203,7 +220,9 @@ async fn session_events(
     Query(query): Query<EventsQuery>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    let session = arena.session(&id).ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
+    let session = arena
+        .session(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
     let last_event_id = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
@@ -217,7 +236,12 @@ async fn session_events(
         receiver: tokio::sync::broadcast::Receiver<Event>,
         last_seq: Option<u64>,
     }
-    let cursor = Cursor { session, pending: missed.into(), receiver, last_seq: after };
+    let cursor = Cursor {
+        session,
+        pending: missed.into(),
+        receiver,
+        last_seq: after,
+    };
     let stream = futures::stream::unfold(cursor, |mut cursor| async move {
         loop {
             if let Some(event) = cursor.pending.pop_front() {
@@ -255,14 +279,27 @@ fn event_name(event: &Event) -> &'static str {
     }
 }
 
-async fn run(State(arena): State<Arena>, Path(id): Path<String>) -> Result<Json<RunRecord>, ApiError> {
-    arena.run(&id).map(Json).ok_or_else(|| ApiError::NotFound(format!("no run {id}")))
+async fn run(
+    State(arena): State<Arena>,
+    Path(id): Path<String>,
+) -> Result<Json<RunRecord>, ApiError> {
+    arena
+        .run(&id)
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))
 }
 
-async fn run_log(State(arena): State<Arena>, Path((id, phase)): Path<(String, String)>) -> Result<Response, ApiError> {
-    let record = arena.run(&id).ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
+async fn run_log(
+    State(arena): State<Arena>,
+    Path((id, phase)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let record = arena
+        .run(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
     if !["install", "build", "start", "error"].contains(&phase.as_str()) {
-        return Err(ApiError::NotFound(format!("no phase {phase}; phases are install, build, start, error")));
+        return Err(ApiError::NotFound(format!(
+            "no phase {phase}; phases are install, build, start, error"
+        )));
     }
     let text = record.logs.get(&phase).cloned().unwrap_or_default();
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
@@ -272,20 +309,30 @@ async fn run_screenshot(
     State(arena): State<Arena>,
     Path((id, viewport)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let record = arena.run(&id).ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
+    let record = arena
+        .run(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
     let viewport = viewport.trim_end_matches(".png");
     let shot = record
         .screenshots
         .iter()
         .find(|shot| shot.viewport == viewport)
         .ok_or_else(|| ApiError::NotFound(format!("run {id} has no {viewport} screenshot")))?;
-    let bytes = tokio::fs::read(&shot.path).await.map_err(|error| ApiError::Internal(error.into()))?;
+    let bytes = tokio::fs::read(&shot.path)
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
     Ok(([(header::CONTENT_TYPE, "image/png")], Body::from(bytes)).into_response())
 }
 
-async fn stop_run(State(arena): State<Arena>, Path(id): Path<String>) -> Result<Json<RunRecord>, ApiError> {
+async fn stop_run(
+    State(arena): State<Arena>,
+    Path(id): Path<String>,
+) -> Result<Json<RunRecord>, ApiError> {
     if !arena.stop(&id, "stopped on request").await {
         return Err(ApiError::NotFound(format!("no run {id}")));
     }
-    arena.run(&id).map(Json).ok_or_else(|| ApiError::NotFound(format!("no run {id}")))
+    arena
+        .run(&id)
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))
 }

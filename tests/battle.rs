@@ -13,7 +13,8 @@ use std::time::Duration;
 use arena::arena::{Arena, ArenaConfig};
 use arena::run::{EventKind, RunRecord, Status};
 
-const PROMPT: &str = "Build a portfolio site for a freelance photographer with a filterable gallery";
+const PROMPT: &str =
+    "Build a portfolio site for a freelance photographer with a filterable gallery";
 
 fn contestants_file(dir: &std::path::Path) -> std::path::PathBuf {
     let reply = common::fixtures().join("replies/missing-use-client.md");
@@ -86,7 +87,9 @@ async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() 
         gateway_port: Some(gateway_port),
         ..ArenaConfig::default()
     };
-    let arena = Arena::start(config).await.expect("arena starts (is Docker running?)");
+    let arena = Arena::start(config)
+        .await
+        .expect("arena starts (is Docker running?)");
     let router = arena::server::router(arena.clone(), "preview.localhost");
     tokio::spawn(async move { axum::serve(listener, router).await });
 
@@ -98,13 +101,21 @@ async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() 
 
     let runs = arena.runs_of(&session);
     let run = |id: &str| -> RunRecord {
-        runs.iter().find(|run| run.contestant.id == id).cloned().unwrap()
+        runs.iter()
+            .find(|run| run.contestant.id == id)
+            .cloned()
+            .unwrap()
     };
 
     // The broken site fails at building, with next's own words in its build log.
     let broken = run("no-use-client");
     assert_eq!(broken.status, Status::Failed, "{broken:#?}");
-    assert_eq!(broken.failed_stage, Some(Status::Building), "{:?}", broken.failure);
+    assert_eq!(
+        broken.failed_stage,
+        Some(Status::Building),
+        "{:?}",
+        broken.failure
+    );
     let build_log = &broken.logs["build"];
     assert!(build_log.contains("useState"), "{build_log}");
     assert!(build_log.contains("app/page.js"), "{build_log}");
@@ -114,7 +125,13 @@ async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() 
     let mut titles = Vec::new();
     for id in ["studio", "bold"] {
         let ready = run(id);
-        assert_eq!(ready.status, Status::Ready, "{id}: {:?} at {:?}", ready.failure, ready.failed_stage);
+        assert_eq!(
+            ready.status,
+            Status::Ready,
+            "{id}: {:?} at {:?}",
+            ready.failure,
+            ready.failed_stage
+        );
 
         // Every lifecycle stage was passed through, in order, each with its time.
         let statuses: Vec<Status> = ready.transitions.iter().map(|t| t.status).collect();
@@ -132,30 +149,55 @@ async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() 
         let mut position = 0;
         for status in expected {
             let found = statuses[position..].iter().position(|s| *s == status);
-            position += found.unwrap_or_else(|| panic!("{id}: {status} missing in {statuses:?}")) + 1;
+            position +=
+                found.unwrap_or_else(|| panic!("{id}: {status} missing in {statuses:?}")) + 1;
         }
         assert!(ready.stage_time(Status::Building).unwrap() > Duration::from_secs(1));
 
         // Screenshots are real pictures of the page at each viewport.
-        let shots: Vec<(&str, u32, u32)> =
-            ready.screenshots.iter().map(|s| (s.viewport.as_str(), s.width, s.height)).collect();
+        let shots: Vec<(&str, u32, u32)> = ready
+            .screenshots
+            .iter()
+            .map(|s| (s.viewport.as_str(), s.width, s.height))
+            .collect();
         assert_eq!(shots, [("desktop", 1440, 900), ("mobile", 390, 844)]);
         for shot in &ready.screenshots {
             let (width, height, colours) = distinct_colours(&shot.path);
             assert_eq!((width, height), (shot.width, shot.height));
-            assert!(colours > 50, "{id} {} looks blank: {colours} colours", shot.viewport);
+            assert!(
+                colours > 50,
+                "{id} {} looks blank: {colours} colours",
+                shot.viewport
+            );
         }
-        assert!(ready.scores.iter().any(|m| m.name == "ready" && m.value == 1.0), "{:?}", ready.scores);
+        assert!(
+            ready
+                .scores
+                .iter()
+                .any(|m| m.name == "ready" && m.value == 1.0),
+            "{:?}",
+            ready.scores
+        );
 
         // The gateway serves the site by its preview host name, sandboxed.
         let public_url = ready.public_url.clone().unwrap();
-        assert_eq!(public_url, format!("http://{}.preview.localhost:{gateway_port}/", ready.id));
-        let direct = get(ready.internal_url.as_deref().unwrap(), None).await.text().await.unwrap();
+        assert_eq!(
+            public_url,
+            format!("http://{}.preview.localhost:{gateway_port}/", ready.id)
+        );
+        let direct = get(ready.internal_url.as_deref().unwrap(), None)
+            .await
+            .text()
+            .await
+            .unwrap();
         let host = format!("{}.preview.localhost:{gateway_port}", ready.id);
         let response = get(&format!("http://127.0.0.1:{gateway_port}/"), Some(&host)).await;
         assert_eq!(response.status(), 200);
         let csp = response.headers().get_all("content-security-policy");
-        assert!(csp.iter().any(|v| v.to_str().unwrap().starts_with("sandbox allow-scripts")));
+        assert!(
+            csp.iter()
+                .any(|v| v.to_str().unwrap().starts_with("sandbox allow-scripts"))
+        );
         let served = response.text().await.unwrap();
         assert_eq!(title_of(&served), title_of(&direct));
         titles.push(title_of(&served));
@@ -163,10 +205,17 @@ async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() 
     assert_ne!(titles[0], titles[1], "each preview is its own site");
 
     // The API tells the same story as the records.
-    let api = format!("http://127.0.0.1:{gateway_port}/api/sessions/{}", session.id);
-    let view: serde_json::Value = serde_json::from_str(&get(&api, None).await.text().await.unwrap()).unwrap();
+    let api = format!(
+        "http://127.0.0.1:{gateway_port}/api/sessions/{}",
+        session.id
+    );
+    let view: serde_json::Value =
+        serde_json::from_str(&get(&api, None).await.text().await.unwrap()).unwrap();
     assert_eq!(view["runs"].as_array().unwrap().len(), 3);
-    let shot = format!("http://127.0.0.1:{gateway_port}/api/runs/{}/screenshots/mobile", run("bold").id);
+    let shot = format!(
+        "http://127.0.0.1:{gateway_port}/api/runs/{}/screenshots/mobile",
+        run("bold").id
+    );
     let png = get(&shot, None).await;
     assert_eq!(png.headers()["content-type"], "image/png");
 

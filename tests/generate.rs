@@ -15,12 +15,21 @@ fn case(path: &str) -> PathBuf {
 
 async fn replay(plugins: &PluginSet, reply: &str) -> Generated {
     let contestant = common::replay(&case(reply));
-    generate::generate(plugins, &common::default_pipeline(), &contestant, "a prompt", common::sink())
-        .await
+    generate::generate(
+        plugins,
+        &common::default_pipeline(),
+        &contestant,
+        "a prompt",
+        common::sink(),
+    )
+    .await
 }
 
 fn failure(run: &Generated) -> (Stage, &str) {
-    let failure = run.failure.as_ref().unwrap_or_else(|| panic!("run did not fail: {run:#?}"));
+    let failure = run
+        .failure
+        .as_ref()
+        .unwrap_or_else(|| panic!("run did not fail: {run:#?}"));
     (failure.stage, failure.reason.as_str())
 }
 
@@ -33,24 +42,45 @@ async fn a_reply_with_every_labelling_style_becomes_five_files() {
     let plugins = PluginSet::load(&common::engine(), &[]).await;
     let run = replay(&plugins, "01-fence-zoo/reply.md").await;
     assert!(run.failure.is_none(), "{:?}", run.failure);
-    assert_eq!(paths(&run), ["README.md", "app/layout.js", "app/page.js", "components/Hero.js", "package.json"]);
+    assert_eq!(
+        paths(&run),
+        [
+            "README.md",
+            "app/layout.js",
+            "app/page.js",
+            "components/Hero.js",
+            "package.json"
+        ]
+    );
     let readme = &run.files[0].contents;
-    assert!(readme.contains("```bash") && readme.ends_with("Then open http://localhost:3000."), "{readme}");
+    assert!(
+        readme.contains("```bash") && readme.ends_with("Then open http://localhost:3000."),
+        "{readme}"
+    );
 }
 
 #[tokio::test]
 async fn a_truncated_reply_fails_at_validation_naming_the_cut_file() {
     let plugins = PluginSet::load(&common::engine(), &[]).await;
     let mut contestant = common::replay(&case("02-truncated-reply/reply.md"));
-    contestant.params.insert("finish".into(), arena::pipeline::SettingValue::Text("length".into()));
+    contestant.params.insert(
+        "finish".into(),
+        arena::pipeline::SettingValue::Text("length".into()),
+    );
     let pipeline = common::default_pipeline();
     let run = generate::generate(&plugins, &pipeline, &contestant, "p", common::sink()).await;
 
     let (stage, reason) = failure(&run);
     assert_eq!(stage, Stage::Validating);
     assert!(reason.starts_with("model output truncated"), "{reason}");
-    assert!(reason.contains("components/Features.js") && reason.contains("length"), "{reason}");
-    assert!(run.files.is_empty(), "no project is kept for a truncated reply");
+    assert!(
+        reason.contains("components/Features.js") && reason.contains("length"),
+        "{reason}"
+    );
+    assert!(
+        run.files.is_empty(),
+        "no project is kept for a truncated reply"
+    );
 }
 
 #[tokio::test]
@@ -58,7 +88,10 @@ async fn hostile_paths_are_rejected_by_name_and_the_rest_is_kept() {
     let plugins = PluginSet::load(&common::engine(), &[]).await;
     let run = replay(&plugins, "04-path-traversal/reply.md").await;
     assert!(run.failure.is_none(), "{:?}", run.failure);
-    assert_eq!(paths(&run), ["app/layout.js", "app/page.js", "package.json"]);
+    assert_eq!(
+        paths(&run),
+        ["app/layout.js", "app/page.js", "package.json"]
+    );
 
     let rejected: Vec<&str> = run
         .diagnostics
@@ -73,13 +106,19 @@ async fn hostile_paths_are_rejected_by_name_and_the_rest_is_kept() {
         "app\\..\\..\\win-escape.js",
         ".npmrc",
     ] {
-        assert!(rejected.contains(&hostile), "{hostile} not reported in {rejected:?}");
+        assert!(
+            rejected.contains(&hostile),
+            "{hostile} not reported in {rejected:?}"
+        );
     }
 
     let out = tempfile::tempdir().unwrap();
     let project = out.path().join("run").join("project");
     generate::write_project(&project, &run.files, &common::default_pipeline().files).unwrap();
-    for leaked in [out.path().join("run/outside.txt"), out.path().join("escape.js")] {
+    for leaked in [
+        out.path().join("run/outside.txt"),
+        out.path().join("escape.js"),
+    ] {
         assert!(!leaked.exists(), "{} was written", leaked.display());
     }
     assert!(!std::path::Path::new("/tmp/arena-abs-path-test.txt").exists());
@@ -91,26 +130,53 @@ async fn a_dev_only_package_json_gets_its_scripts_from_a_recorded_edit() {
     let run = replay(&plugins, "08-missing-build-script/reply-a-dev-only.md").await;
     assert!(run.failure.is_none(), "{:?}", run.failure);
 
-    let edit = run.edits.iter().find(|edit| edit.validator == "package-json").expect("an edit");
-    let Edit::Write { path, contents } = &edit.edit else { panic!("{edit:?}") };
+    let edit = run
+        .edits
+        .iter()
+        .find(|edit| edit.validator == "package-json")
+        .expect("an edit");
+    let Edit::Write { path, contents } = &edit.edit else {
+        panic!("{edit:?}")
+    };
     assert_eq!(path, "package.json");
     let package: serde_json::Value = serde_json::from_str(contents).unwrap();
     assert_eq!(package["scripts"]["build"], "next build");
     assert_eq!(package["scripts"]["start"], "next start");
-    assert_eq!(package["scripts"]["dev"], "next dev", "the model's own script is kept");
-    let final_package = run.files.iter().find(|file| file.path == "package.json").unwrap();
-    assert_eq!(&final_package.contents, contents, "the edit is applied to the project");
+    assert_eq!(
+        package["scripts"]["dev"], "next dev",
+        "the model's own script is kept"
+    );
+    let final_package = run
+        .files
+        .iter()
+        .find(|file| file.path == "package.json")
+        .unwrap();
+    assert_eq!(
+        &final_package.contents, contents,
+        "the edit is applied to the project"
+    );
 }
 
 #[tokio::test]
 async fn a_reply_without_package_json_or_layout_fails_validation() {
     let plugins = PluginSet::load(&common::engine(), &[]).await;
-    let run = replay(&plugins, "08-missing-build-script/reply-b-no-package-json.md").await;
+    let run = replay(
+        &plugins,
+        "08-missing-build-script/reply-b-no-package-json.md",
+    )
+    .await;
     let (stage, reason) = failure(&run);
     assert_eq!(stage, Stage::Validating);
     assert!(reason.contains("no package.json in reply"), "{reason}");
-    let errors: Vec<_> = run.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
-    assert!(errors.iter().any(|d| d.source == "nextjs-structure"), "{errors:?}");
+    let errors: Vec<_> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert!(
+        errors.iter().any(|d| d.source == "nextjs-structure"),
+        "{errors:?}"
+    );
 }
 
 #[tokio::test]
@@ -120,10 +186,20 @@ async fn a_reply_with_no_files_fails_quoting_its_start() {
     std::fs::write(&reply, "I am sorry, but I cannot build websites today.").unwrap();
     let plugins = PluginSet::load(&common::engine(), &[]).await;
     let contestant = common::replay(&reply);
-    let run = generate::generate(&plugins, &common::default_pipeline(), &contestant, "p", common::sink()).await;
+    let run = generate::generate(
+        &plugins,
+        &common::default_pipeline(),
+        &contestant,
+        "p",
+        common::sink(),
+    )
+    .await;
     let (stage, reason) = failure(&run);
     assert_eq!(stage, Stage::Validating);
-    assert!(reason.contains("I am sorry, but I cannot build websites today."), "{reason}");
+    assert!(
+        reason.contains("I am sorry, but I cannot build websites today."),
+        "{reason}"
+    );
 }
 
 #[tokio::test]
@@ -171,28 +247,52 @@ async fn the_template_passes_every_validator_for_every_arena_prompt() {
     let plugins = PluginSet::load(&common::engine(), &[]).await;
     let pipeline = common::default_pipeline();
     let prompts = std::fs::read_to_string(common::fixtures().join("arena-prompts.txt")).unwrap();
-    let prompts: Vec<&str> = prompts.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
+    let prompts: Vec<&str> = prompts
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
     assert_eq!(prompts.len(), 12);
-    let models: Vec<String> = plugins.providers["template"].info.models.iter().map(|m| m.id.clone()).collect();
+    let models: Vec<String> = plugins.providers["template"]
+        .info
+        .models
+        .iter()
+        .map(|m| m.id.clone())
+        .collect();
 
     let mut titles = std::collections::HashSet::new();
     for prompt in &prompts {
         for model in &models {
             let contestant = common::contestant(model, "template", model);
-            let run = generate::generate(&plugins, &pipeline, &contestant, prompt, common::sink()).await;
-            assert!(run.failure.is_none(), "{prompt} / {model}: {:?}", run.failure);
+            let run =
+                generate::generate(&plugins, &pipeline, &contestant, prompt, common::sink()).await;
+            assert!(
+                run.failure.is_none(),
+                "{prompt} / {model}: {:?}",
+                run.failure
+            );
             let blocking: Vec<_> = run
                 .diagnostics
                 .iter()
                 .filter(|d| d.severity != Severity::Info)
                 .collect();
             assert!(blocking.is_empty(), "{prompt} / {model}: {blocking:?}");
-            assert!(run.edits.is_empty(), "{prompt} / {model} needed fixing: {:?}", run.edits);
-            assert!(run.files.iter().any(|f| f.path == "app/layout.tsx"), "{prompt}: no layout");
+            assert!(
+                run.edits.is_empty(),
+                "{prompt} / {model} needed fixing: {:?}",
+                run.edits
+            );
+            assert!(
+                run.files.iter().any(|f| f.path == "app/layout.tsx"),
+                "{prompt}: no layout"
+            );
             let site: Vec<&str> = run.files.iter().map(|f| f.contents.as_str()).collect();
             titles.insert(site.concat());
         }
     }
     // Every prompt and style makes a different site.
-    assert_eq!(titles.len(), prompts.len() * models.len(), "some sites are identical");
+    assert_eq!(
+        titles.len(),
+        prompts.len() * models.len(),
+        "some sites are identical"
+    );
 }

@@ -34,16 +34,24 @@ async fn fetch(url: String, extra_hosts: Vec<String>, with_secret: bool) -> (Str
     let plugins = common::plugins_with_test_ones(&engine).await;
     let request = GenerateRequest {
         model: "fetch".into(),
-        params: vec![("url".into(), url), ("with-secret".into(), with_secret.to_string())],
+        params: vec![
+            ("url".into(), url),
+            ("with-secret".into(), with_secret.to_string()),
+        ],
         ..Default::default()
     };
     let network = NetworkGrant {
         extra_hosts,
         secrets: [("HOSTILE_TEST_KEY".to_owned(), "sk-never-sent".to_owned())].into(),
     };
-    let limits = PluginLimits { deadline: Duration::from_secs(10), ..PluginLimits::default() };
-    let generation =
-        plugins.providers["hostile"].generate(request, &limits, network, common::sink()).await.unwrap();
+    let limits = PluginLimits {
+        deadline: Duration::from_secs(10),
+        ..PluginLimits::default()
+    };
+    let generation = plugins.providers["hostile"]
+        .generate(request, &limits, network, common::sink())
+        .await
+        .unwrap();
     (generation.reply, generation.finish)
 }
 
@@ -51,11 +59,21 @@ async fn fetch(url: String, extra_hosts: Vec<String>, with_secret: bool) -> (Str
 async fn an_undeclared_host_is_refused_with_how_to_allow_it() {
     let (port, seen) = recording_server().await;
     let (_, finish) = fetch(format!("http://127.0.0.1:{port}/reply"), Vec::new(), false).await;
-    let FinishReason::Error(message) = finish else { panic!("{finish:?}") };
+    let FinishReason::Error(message) = finish else {
+        panic!("{finish:?}")
+    };
     assert!(message.contains("HostNotAllowed"), "{message}");
-    assert!(message.contains(&format!("127.0.0.1:{port} is not among the hosts plugin `hostile` declared")));
-    assert!(message.contains(&format!("allow_hosts = [\\\"127.0.0.1:{port}\\\"]")), "{message}");
-    assert!(seen.lock().unwrap().is_empty(), "the request must not leave");
+    assert!(message.contains(&format!(
+        "127.0.0.1:{port} is not among the hosts plugin `hostile` declared"
+    )));
+    assert!(
+        message.contains(&format!("allow_hosts = [\\\"127.0.0.1:{port}\\\"]")),
+        "{message}"
+    );
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "the request must not leave"
+    );
 }
 
 #[tokio::test]
@@ -75,9 +93,14 @@ async fn a_secret_the_plugin_did_not_declare_is_never_sent() {
     let (port, seen) = recording_server().await;
     let host = format!("127.0.0.1:{port}");
     let (_, finish) = fetch(format!("http://{host}/reply"), vec![host], true).await;
-    let FinishReason::Error(message) = finish else { panic!("{finish:?}") };
+    let FinishReason::Error(message) = finish else {
+        panic!("{finish:?}")
+    };
     assert!(message.contains("SecretUnavailable"), "{message}");
     assert!(message.contains("HOSTILE_TEST_KEY"), "{message}");
-    assert!(!message.contains("sk-never-sent"), "the value never appears: {message}");
+    assert!(
+        !message.contains("sk-never-sent"),
+        "the value never appears: {message}"
+    );
     assert!(seen.lock().unwrap().is_empty(), "nothing was sent");
 }

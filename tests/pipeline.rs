@@ -17,8 +17,12 @@ fn assert_golden(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden file {}; run with ARENA_BLESS=1", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {}; run with ARENA_BLESS=1",
+            path.display()
+        )
+    });
     assert_eq!(actual, expected, "messages differ from {}", path.display());
 }
 
@@ -38,13 +42,24 @@ fn the_bundled_pipeline_loads_from_disk_and_embedded() {
         assert!(set.errors.is_empty(), "{:?}", set.errors);
         let nextjs = &set.pipelines["nextjs"];
         assert!(nextjs.system_prompt.contains("path=app/page.tsx"));
-        let validators: Vec<&str> = nextjs.validators.iter().map(|s| s.plugin.as_str()).collect();
+        let validators: Vec<&str> = nextjs
+            .validators
+            .iter()
+            .map(|s| s.plugin.as_str())
+            .collect();
         assert_eq!(validators, ["package-json", "nextjs-structure"]);
         assert_eq!(nextjs.screenshots.len(), 2);
-        assert_eq!((nextjs.screenshots[1].width, nextjs.screenshots[1].height), (390, 844));
+        assert_eq!(
+            (nextjs.screenshots[1].width, nextjs.screenshots[1].height),
+            (390, 844)
+        );
         assert_eq!(nextjs.plugin_limits.memory_bytes, 256 << 20);
         assert_eq!(nextjs.generate_limits().deadline.as_secs(), 600);
-        assert!(nextjs.provider_params.contains(&("temperature".into(), "0.7".into())));
+        assert!(
+            nextjs
+                .provider_params
+                .contains(&("temperature".into(), "0.7".into()))
+        );
     }
 }
 
@@ -52,7 +67,10 @@ fn the_bundled_pipeline_loads_from_disk_and_embedded() {
 fn every_mistake_in_a_file_is_reported_at_once_with_line_and_key() {
     let report = errors_for("every-mistake.toml");
     // The first error in a section must not hide the others, in it or in other sections.
-    assert!(report.contains("every-mistake.toml: 9 problems"), "{report}");
+    assert!(
+        report.contains("every-mistake.toml: 9 problems"),
+        "{report}"
+    );
     assert_golden("every-mistake.expected", &report);
 }
 
@@ -74,5 +92,11 @@ fn a_broken_file_does_not_hide_the_good_ones() {
     assert!(set.pipelines.contains_key("nextjs"));
     assert_eq!(set.errors.len(), 1);
     assert!(set.errors[0].file.ends_with("broken.toml"));
-    assert!(set.errors[0].to_string().contains("2:1: `pipeline.id`: invalid type: integer `3`, expected a string"), "{}", set.errors[0]);
+    assert!(
+        set.errors[0]
+            .to_string()
+            .contains("2:1: `pipeline.id`: invalid type: integer `3`, expected a string"),
+        "{}",
+        set.errors[0]
+    );
 }

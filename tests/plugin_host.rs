@@ -20,9 +20,14 @@ fn limits() -> PluginLimits {
 }
 
 async fn call(plugin: &ProviderPlugin, model: &str) -> Result<String, PluginCallError> {
-    let request = GenerateRequest { model: model.into(), user_prompt: "x".into(), ..Default::default() };
-    let generation =
-        plugin.generate(request, &limits(), NetworkGrant::default(), common::sink()).await?;
+    let request = GenerateRequest {
+        model: model.into(),
+        user_prompt: "x".into(),
+        ..Default::default()
+    };
+    let generation = plugin
+        .generate(request, &limits(), NetworkGrant::default(), common::sink())
+        .await?;
     Ok(generation.reply)
 }
 
@@ -40,7 +45,10 @@ async fn every_bundled_plugin_loads_and_describes_itself() {
     assert_eq!(scorers, ["build-health"]);
 
     let template = &plugins.providers["template"];
-    assert!(template.info.models.len() >= 2, "the template offers several styles");
+    assert!(
+        template.info.models.len() >= 2,
+        "the template offers several styles"
+    );
     assert!(template.info.hosts.is_empty() && template.info.secrets.is_empty());
     assert!(matches!(template.meta.source, PluginSource::Bundled(_)));
     assert_eq!(template.meta.content_hash.len(), 64);
@@ -63,14 +71,26 @@ async fn hostile_plugins_fail_their_own_call_with_the_reason() {
     );
     let elapsed = started.elapsed();
 
-    assert!(matches!(&trap, Err(PluginCallError::Trap { plugin, .. }) if plugin == "hostile"), "{trap:?}");
-    assert!(matches!(endless, Err(PluginCallError::Deadline { .. })), "{endless:?}");
+    assert!(
+        matches!(&trap, Err(PluginCallError::Trap { plugin, .. }) if plugin == "hostile"),
+        "{trap:?}"
+    );
+    assert!(
+        matches!(endless, Err(PluginCallError::Deadline { .. })),
+        "{endless:?}"
+    );
     assert!(
         matches!(memory, Err(PluginCallError::Memory { limit_bytes, .. }) if limit_bytes == 64 << 20),
         "{memory:?}"
     );
-    assert!(matches!(flood, Err(PluginCallError::OutputCap { cap_bytes, .. }) if cap_bytes == 256 << 10), "{flood:?}");
-    assert!(matches!(sleep, Err(PluginCallError::Deadline { .. })), "{sleep:?}");
+    assert!(
+        matches!(flood, Err(PluginCallError::OutputCap { cap_bytes, .. }) if cap_bytes == 256 << 10),
+        "{flood:?}"
+    );
+    assert!(
+        matches!(sleep, Err(PluginCallError::Deadline { .. })),
+        "{sleep:?}"
+    );
     let fine = fine.expect("the good call beside the hostile ones succeeds");
     assert!(fine.contains("package.json"), "{fine}");
 
@@ -94,16 +114,30 @@ async fn a_broken_or_foreign_component_is_a_load_error_not_a_crash() {
     let mut errors: Vec<String> = plugins.errors.iter().map(|e| e.to_string()).collect();
     errors.sort();
     assert_eq!(errors.len(), 2, "{errors:?}");
-    assert!(errors[0].ends_with("exports none of the arena's interfaces (vibe-arena:plugin/provider@0.1.0, \
-        vibe-arena:plugin/validator@0.1.0, vibe-arena:plugin/scorer@0.1.0); it exports []"), "{}", errors[0]);
+    assert!(
+        errors[0].ends_with(
+            "exports none of the arena's interfaces (vibe-arena:plugin/provider@0.1.0, \
+        vibe-arena:plugin/validator@0.1.0, vibe-arena:plugin/scorer@0.1.0); it exports []"
+        ),
+        "{}",
+        errors[0]
+    );
     assert!(errors[0].contains("foreign.wasm"));
-    assert!(errors[1].contains("garbage.wasm: not a valid component"), "{}", errors[1]);
+    assert!(
+        errors[1].contains("garbage.wasm: not a valid component"),
+        "{}",
+        errors[1]
+    );
 }
 
 #[tokio::test]
 async fn compiled_components_are_cached_on_disk_by_content_hash() {
     let cache = tempfile::tempdir().unwrap();
-    let bytes = arena::plugin::BUNDLED.iter().find(|(name, _)| *name == "template").unwrap().1;
+    let bytes = arena::plugin::BUNDLED
+        .iter()
+        .find(|(name, _)| *name == "template")
+        .unwrap()
+        .1;
 
     let first = arena::plugin::PluginEngine::new(Some(cache.path().to_owned())).unwrap();
     let started = Instant::now();

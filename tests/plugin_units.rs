@@ -24,13 +24,19 @@ fn the_plugins_own_unit_tests_pass() {
     let output = command.output().expect("running cargo test in plugins/");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "plugin unit tests failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "plugin unit tests failed:\n{stdout}\n{stderr}"
+    );
 
     let passed: usize = stdout
         .lines()
         .filter_map(|line| line.strip_prefix("test result: ok. "))
         .filter_map(|rest| rest.split(' ').next()?.parse::<usize>().ok())
         .sum();
-    assert!(passed >= 50, "only {passed} plugin unit tests ran:\n{stdout}");
+    assert!(
+        passed >= 50,
+        "only {passed} plugin unit tests ran:\n{stdout}"
+    );
     eprintln!("{passed} plugin unit tests passed");
 }

@@ -445,3 +445,68 @@ async fn bad_settings_and_viewports_are_explained() {
     }
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_page_that_never_yields_fails_in_bounded_time_and_harms_no_other_capture() {
+    let base = serve_pages(&[]).await;
+    let browser = launch().await;
+    let out = out_dir();
+    let desktop = [viewports()[0].clone()];
+    let timeout = Duration::from_secs(2);
+
+    let started = Instant::now();
+    let busy = browser
+        .capture(&format!("{base}/busy.html"), &desktop, out.path(), timeout)
+        .await;
+    let elapsed = started.elapsed();
+    eprintln!(
+        "timing: a page that never yields gave up after {} ms",
+        elapsed.as_millis()
+    );
+    let error = busy.expect_err("a page stuck in a script has no screenshot");
+    assert!(
+        matches!(error, ScreenshotError::StepTimeout { .. }),
+        "{error:?}"
+    );
+    assert!(
+        elapsed < timeout + 2 * arena::screenshot::STEP_TIMEOUT,
+        "{elapsed:?}"
+    );
+
+    let url = format!("{base}/colours.html");
+    let shots = browser
+        .capture(&url, &desktop, out.path(), timeout)
+        .await
+        .unwrap();
+    assert_painted(&shots[0], GREEN);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn profiles_left_by_a_killed_arena_are_removed_at_launch() {
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let gone_pid = gone.id();
+    gone.wait().unwrap();
+    let abandoned = std::env::temp_dir().join(format!("arena-chromium-{gone_pid}-abandoned"));
+    let ours = std::env::temp_dir().join(format!("arena-chromium-{}-in-use", std::process::id()));
+    for dir in [&abandoned, &ours] {
+        std::fs::create_dir_all(dir.join("Default")).unwrap();
+    }
+
+    let browser = launch().await;
+    // The sweep runs beside the launch; give it a moment to finish.
+    for _ in 0..50 {
+        if !abandoned.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        !abandoned.exists(),
+        "{} is still there",
+        abandoned.display()
+    );
+    assert!(ours.exists(), "the profile of a running arena was removed");
+    std::fs::remove_dir_all(&ours).unwrap();
+    browser.close().await;
+}

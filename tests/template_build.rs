@@ -14,7 +14,8 @@ async fn a_template_site_installs_and_builds_with_next() {
     let plugins = PluginSet::load(&common::engine(), &[]).await;
     let pipeline = common::default_pipeline();
     let contestant = common::contestant("bold", "template", "bold");
-    let prompt = "Build a pricing page for a SaaS product with three tiers and a monthly/yearly toggle";
+    let prompt =
+        "Build a pricing page for a SaaS product with three tiers and a monthly/yearly toggle";
     let run = generate::generate(&plugins, &pipeline, &contestant, prompt, common::sink()).await;
     assert!(run.failure.is_none(), "{:?}", run.failure);
 
@@ -23,7 +24,11 @@ async fn a_template_site_installs_and_builds_with_next() {
     generate::write_project(&project, &run.files, &pipeline.files).unwrap();
 
     let npm = |args: &[&str]| {
-        let output = Command::new("npm").args(args).current_dir(&project).output().expect("npm");
+        let output = Command::new("npm")
+            .args(args)
+            .current_dir(&project)
+            .output()
+            .expect("npm");
         assert!(
             output.status.success(),
             "npm {args:?} failed:\n{}\n{}",
@@ -38,12 +43,16 @@ async fn a_template_site_installs_and_builds_with_next() {
         .env("NEXT_TELEMETRY_DISABLED", "1")
         .output()
         .expect("next build");
-    let log = String::from_utf8_lossy(&build.stdout).into_owned() + &String::from_utf8_lossy(&build.stderr);
+    let log = String::from_utf8_lossy(&build.stdout).into_owned()
+        + &String::from_utf8_lossy(&build.stderr);
     assert!(build.status.success(), "next build failed:\n{log}");
 
     let html = std::fs::read_to_string(project.join(".next/server/app/index.html"))
         .expect("the home page is prerendered");
-    let title = html.split("<title>").nth(1).and_then(|rest| rest.split("</title>").next());
+    let title = html
+        .split("<title>")
+        .nth(1)
+        .and_then(|rest| rest.split("</title>").next());
     let title = title.expect("a <title>");
     assert!(!title.trim().is_empty());
     // The title comes from the prompt's own words.

@@ -29,12 +29,15 @@ impl Sandbox {
         ca_bundle: Option<&Path>,
         cache_volume: &str,
     ) -> Result<BaselineTimes, Error> {
-        let install = format!(
-            "npm install --registry={registry} --no-audit --no-fund --cache=/npm-cache"
-        );
-        let install = self.bare_run(image, workspace, ca_bundle, cache_volume, &install).await?;
+        let install =
+            format!("npm install --registry={registry} --no-audit --no-fund --cache=/npm-cache");
+        let install = self
+            .bare_run(image, workspace, ca_bundle, cache_volume, &install)
+            .await?;
         let build = "node_modules/.bin/next build";
-        let build = self.bare_run(image, workspace, ca_bundle, cache_volume, build).await?;
+        let build = self
+            .bare_run(image, workspace, ca_bundle, cache_volume, build)
+            .await?;
         Ok(BaselineTimes { install, build })
     }
 
@@ -47,7 +50,10 @@ impl Sandbox {
         script: &str,
     ) -> Result<Duration, Error> {
         let mut binds = vec![format!("{}:/workspace", workspace.display())];
-        let mut env = vec!["HOME=/tmp".to_owned(), "NEXT_TELEMETRY_DISABLED=1".to_owned()];
+        let mut env = vec![
+            "HOME=/tmp".to_owned(),
+            "NEXT_TELEMETRY_DISABLED=1".to_owned(),
+        ];
         if let Some(bundle) = ca_bundle {
             binds.push(format!("{}:/etc/arena-ca.crt:ro", bundle.display()));
             env.push("NODE_EXTRA_CA_CERTS=/etc/arena-ca.crt".to_owned());
@@ -73,7 +79,10 @@ impl Sandbox {
         };
         let created = self
             .docker
-            .create_container(None::<bollard::query_parameters::CreateContainerOptions>, body)
+            .create_container(
+                None::<bollard::query_parameters::CreateContainerOptions>,
+                body,
+            )
             .await
             .map_err(|e| Error::docker("create the baseline container", e))?;
         let guard = ContainerGuard::new(self.docker.clone(), created.id);
@@ -95,10 +104,14 @@ impl Sandbox {
 
     /// Removes a named volume (the benchmark empties the npm cache for its cold runs).
     pub async fn remove_volume(&self, name: &str) -> Result<(), Error> {
-        let options = bollard::query_parameters::RemoveVolumeOptionsBuilder::new().force(true).build();
+        let options = bollard::query_parameters::RemoveVolumeOptionsBuilder::new()
+            .force(true)
+            .build();
         match self.docker.remove_volume(name, Some(options)).await {
             Ok(()) => Ok(()),
-            Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(()),
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            }) => Ok(()),
             Err(error) => Err(Error::docker(format!("remove volume {name}"), error)),
         }
     }

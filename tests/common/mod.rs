@@ -20,8 +20,14 @@ pub fn engine() -> PluginEngine {
 /// The bundled plugins plus the test-only ones (hostile) from the build folder.
 pub async fn plugins_with_test_ones(engine: &PluginEngine) -> PluginSet {
     let mut plugins = PluginSet::load(engine, &[]).await;
-    plugins.add_file(engine, &Path::new(BUILT_PLUGIN_DIR).join("hostile.wasm")).await;
-    assert!(plugins.errors.is_empty(), "plugin load errors: {:?}", plugins.errors);
+    plugins
+        .add_file(engine, &Path::new(BUILT_PLUGIN_DIR).join("hostile.wasm"))
+        .await;
+    assert!(
+        plugins.errors.is_empty(),
+        "plugin load errors: {:?}",
+        plugins.errors
+    );
     plugins
 }
 
@@ -49,7 +55,10 @@ pub fn contestant(id: &str, provider: &str, model: &str) -> Contestant {
 pub fn replay(reply: &Path) -> Contestant {
     let mut contestant = contestant("replay", "replay", "recorded");
     contestant.replay = Some(reply.to_owned());
-    contestant.params.insert("chunk-delay-ms".into(), arena::pipeline::SettingValue::Integer(0));
+    contestant.params.insert(
+        "chunk-delay-ms".into(),
+        arena::pipeline::SettingValue::Integer(0),
+    );
     contestant
 }
 

@@ -120,20 +120,26 @@ fn request_parameters() {
     assert!(crate::style_for("gpt-4").is_err());
 }
 
-/// Writes every arena prompt's site to `$TEMPLATE_SITES/<n>-<style>/` for building with
-/// `next build`. Skipped unless the variable is set.
+/// Prompts outside the arena list, written as `x<n>-...` sites to try the fallbacks.
+const EXTRA_PROMPTS: [&str; 3] = [
+    "Make a website for my dog grooming business",
+    "Build a landing page for a yoga studio",
+    "Build an Italian restaurant menu with prices",
+];
+
+/// Writes every arena prompt's site to `$TEMPLATE_SITES/<n>-<topic>-<style>/` (and the extra
+/// prompts' to `x<n>-...`) for building with `next build`. Skipped unless the variable is set.
 #[test]
 fn write_sites_for_next_build() {
     let Ok(root) = std::env::var("TEMPLATE_SITES") else { return };
-    for (index, prompt) in ARENA_PROMPTS.iter().enumerate() {
+    let arena =
+        ARENA_PROMPTS.iter().enumerate().map(|(i, prompt)| (format!("{:02}", i + 1), prompt));
+    let extra = EXTRA_PROMPTS.iter().enumerate().map(|(i, prompt)| (format!("x{}", i + 1), prompt));
+    for (number, prompt) in arena.chain(extra) {
         for style in Style::ALL {
             let site = site::render(prompt, style, 0);
-            let dir = std::path::Path::new(&root).join(format!(
-                "{:02}-{}-{}",
-                index + 1,
-                site.topic.id(),
-                style.id()
-            ));
+            let name = format!("{number}-{}-{}", site.topic.id(), style.id());
+            let dir = std::path::Path::new(&root).join(name);
             for (path, contents) in &site.files {
                 let target = dir.join(path);
                 std::fs::create_dir_all(target.parent().unwrap()).unwrap();
