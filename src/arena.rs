@@ -204,6 +204,9 @@ impl RunHandle {
     }
 }
 
+/// The most contestants one battle takes.
+pub const MAX_CONTESTANTS: usize = 6;
+
 /// Run ids double as DNS labels in preview host names: lowercase letters and digits.
 fn new_id() -> String {
     const ALPHABET: [char; 36] = [
@@ -372,14 +375,22 @@ impl Arena {
         let all = &self.inner.contestants;
         if ids.is_empty() {
             let defaults: Vec<Contestant> = all.iter().filter(|c| c.default).cloned().collect();
-            return if defaults.is_empty() {
-                Err(SessionError::NoContestants)
-            } else {
-                Ok(defaults)
+            return match defaults.len() {
+                0 => Err(SessionError::NoContestants),
+                count if count > MAX_CONTESTANTS => Err(SessionError::TooManyContestants(count)),
+                _ => Ok(defaults),
             };
         }
-        if ids.len() > 6 {
+        if ids.len() > MAX_CONTESTANTS {
             return Err(SessionError::TooManyContestants(ids.len()));
+        }
+        // Each run's folder is named by its contestant, so a contestant enters once.
+        if let Some((_, twice)) = ids
+            .iter()
+            .enumerate()
+            .find(|(i, id)| ids[..*i].contains(id))
+        {
+            return Err(SessionError::DuplicateContestant(twice.clone()));
         }
         ids.iter()
             .map(|id| {
@@ -938,8 +949,10 @@ pub enum SessionError {
     UnknownContestant { id: String, known: Vec<String> },
     #[error("no contestant is marked as a default; name some")]
     NoContestants,
-    #[error("{0} contestants named; a battle has at most 6")]
+    #[error("{0} contestants; a battle has at most {MAX_CONTESTANTS}")]
     TooManyContestants(usize),
+    #[error("contestant `{0}` is named twice; each contestant enters a battle once")]
+    DuplicateContestant(String),
 }
 
 impl PreviewTargets for Arena {

@@ -23,6 +23,9 @@ fn config(sources: Sources, data_dir: std::path::PathBuf) -> ArenaConfig {
 
 pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut config = config(args.sources, args.out.clone());
+    if let Some(ports) = args.ports {
+        config.ports = ports;
+    }
     let listener = if args.keep {
         let address = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
         let listener = tokio::net::TcpListener::bind(address)
@@ -175,6 +178,9 @@ fn print_table(arena: &Arena, runs: &[RunRecord]) {
 
 pub async fn serve_command(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut config = config(args.sources, args.data);
+    if let Some(ports) = args.ports {
+        config.ports = ports;
+    }
     config.gateway_port = Some(args.listen.port());
     let preview_domain = config.preview_domain.clone();
     let listener = tokio::net::TcpListener::bind(args.listen)

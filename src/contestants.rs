@@ -158,7 +158,12 @@ pub fn slug(text: &str) -> String {
 /// Reads a contestants file, or the built-in list when `path` is `None`.
 pub fn load(path: Option<&Path>) -> anyhow::Result<Vec<Contestant>> {
     let (name, text) = match path {
-        Some(path) => (path.display().to_string(), std::fs::read_to_string(path)?),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                anyhow::anyhow!("cannot read contestants file {}: {error}", path.display())
+            })?;
+            (path.display().to_string(), text)
+        }
         None => (
             "built-in contestants".to_owned(),
             DEFAULT_CONTESTANTS.to_owned(),
@@ -169,6 +174,19 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Vec<Contestant>> {
 
     let mut seen = std::collections::HashSet::new();
     for contestant in &file.contestants {
+        // The id names the run's folder and appears in URLs: nothing but a plain label.
+        let id = &contestant.id;
+        let plain = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !plain {
+            anyhow::bail!(
+                "{name}: contestant id {id:?} must be 1-64 characters of a-z, 0-9 and '-', \
+                 e.g. \"gpt-mini\""
+            );
+        }
         if !seen.insert(contestant.id.as_str()) {
             anyhow::bail!("{name}: contestant id `{}` appears twice", contestant.id);
         }

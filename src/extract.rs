@@ -144,20 +144,43 @@ pub fn extract(reply: &str) -> Result<Extraction, ExtractError> {
     Ok(extraction)
 }
 
-#[derive(Default)]
 struct Collector {
     files: Vec<ExtractedFile>,
     warnings: Vec<String>,
+    /// Where each path sits in `files`, so a reply of many files stays linear.
+    index: std::collections::HashMap<String, usize>,
+    /// Lines the markdown look-ahead may still read: it double-checks nested fences, and
+    /// a reply of thousands of markdown blocks must not make that quadratic.
+    tail_budget: usize,
+}
+
+impl Default for Collector {
+    fn default() -> Self {
+        Self {
+            files: Vec::new(),
+            warnings: Vec::new(),
+            index: std::collections::HashMap::new(),
+            tail_budget: 20 * MAX_TAIL_LINES,
+        }
+    }
 }
 
 impl Collector {
     fn add(&mut self, path: &str, contents: &str, complete: bool, label: &'static str) {
-        if let Some(earlier) = self.files.iter().position(|file| file.path == path) {
-            self.files.remove(earlier);
+        if let Some(&earlier) = self.index.get(path) {
+            // The earlier version goes; the slot is reused by the file that replaces it.
+            let last = self.files.len() - 1;
+            self.files.swap(earlier, last);
+            self.files.pop();
+            if earlier < self.files.len() {
+                self.index.insert(self.files[earlier].path.clone(), earlier);
+            }
+            self.index.remove(path);
             self.warnings.push(format!(
                 "{path}: written more than once in the reply; the last version is kept"
             ));
         }
+        self.index.insert(path.to_string(), self.files.len());
         if !complete {
             self.warnings.push(format!(
                 "{path}: the reply ends inside this file, so it is incomplete (output truncated?)"
@@ -686,6 +709,15 @@ fn block_end(
         return end;
     };
 
+    // Past its budget the look-ahead is skipped: the block ends at its first bare fence,
+    // and the warning says the body may be short.
+    if found.tail_budget < MAX_TAIL_LINES {
+        found.warn(format!(
+            "{file}: nested fence, body may be cut short (reply too long to check)"
+        ));
+        return end;
+    }
+    found.tail_budget -= MAX_TAIL_LINES.min(lines.len().saturating_sub(close + 1));
     match markdown_tail(lines, close, open) {
         Tail::Clean => end,
         Tail::Extend(last) => {

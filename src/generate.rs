@@ -236,9 +236,19 @@ pub async fn generate_with_progress(
 
 /// Extraction, path checks and the validator chain.
 async fn validate(mut run: Generated, plugins: &PluginSet, pipeline: &Pipeline) -> Generated {
-    let extraction = match extract::extract(&run.reply) {
-        Ok(extraction) => extraction,
-        Err(error) => return run.fail(Stage::Validating, error.to_string()),
+    // Extraction is plain computation over a reply of up to the output cap: keep it off
+    // the async workers that serve the API and the gateway.
+    let reply = run.reply.clone();
+    let extracted = tokio::task::spawn_blocking(move || extract::extract(&reply)).await;
+    let extraction = match extracted {
+        Ok(Ok(extraction)) => extraction,
+        Ok(Err(error)) => return run.fail(Stage::Validating, error.to_string()),
+        Err(panic) => {
+            return run.fail(
+                Stage::Validating,
+                format!("arena error: extraction failed: {panic}"),
+            );
+        }
     };
     for warning in &extraction.warnings {
         run.diagnose("extract", Severity::Warning, None, warning.clone());

@@ -91,6 +91,9 @@ struct RunArgs {
     /// Port of the preview gateway, with --keep.
     #[arg(long, default_value_t = 3000)]
     port: u16,
+    /// Host ports for the run containers, e.g. 3001-4000.
+    #[arg(long, env = "ARENA_PORTS", value_parser = arena::ports::parse_port_range)]
+    ports: Option<std::ops::RangeInclusive<u16>>,
     #[command(flatten)]
     sources: Sources,
 }
@@ -112,6 +115,9 @@ struct ServeArgs {
     /// Where runs' projects, logs and screenshots are kept.
     #[arg(long, default_value = "arena-data")]
     data: PathBuf,
+    /// Host ports for the run containers, e.g. 3001-4000.
+    #[arg(long, env = "ARENA_PORTS", value_parser = arena::ports::parse_port_range)]
+    ports: Option<std::ops::RangeInclusive<u16>>,
     #[command(flatten)]
     sources: Sources,
 }

@@ -273,6 +273,9 @@ impl PipelineFiles for EmbeddedFiles {
     }
 }
 
+/// The longest any timeout may be: a day.
+const MAX_SECS: u64 = 86_400;
+
 const SECTIONS: &[&str] = &[
     "pipeline",
     "provider",
@@ -355,6 +358,17 @@ pub fn parse(
         checker.check(&["pipeline", "id"], is_plain_id(&section.id), || {
             "must be 1-64 characters of a-z, 0-9 and '-', e.g. \"nextjs\"".into()
         });
+        // The prompt file sits beside the pipeline: a pipeline must not pull in arbitrary
+        // host files and send them to every provider.
+        let beside = section
+            .system_prompt
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+        if !beside {
+            let message = "must be a file name beside the pipeline, e.g. \"nextjs.system.md\"";
+            checker.problem(&["pipeline", "system_prompt"], message.into());
+            return None;
+        }
         match files.read(&section.system_prompt) {
             Ok(text) if text.trim().is_empty() => {
                 checker.problem(&["pipeline", "system_prompt"], "the file is empty".into());
@@ -372,8 +386,18 @@ pub fn parse(
     let files_section = files_section.unwrap_or_default();
     checker.check(
         &["files", "max_files"],
-        files_section.max_files >= 1,
-        || "must be at least 1, e.g. 500".into(),
+        (1..=100_000).contains(&files_section.max_files),
+        || "must be 1 to 100000, e.g. 500".into(),
+    );
+    checker.check(
+        &["files", "max_file_kb"],
+        (1..=1 << 20).contains(&files_section.max_file_kb),
+        || "must be 1 to 1048576 (KiB), e.g. 1024".into(),
+    );
+    checker.check(
+        &["files", "max_total_kb"],
+        (1..=1 << 24).contains(&files_section.max_total_kb),
+        || "must be 1 to 16777216 (KiB), e.g. 10240".into(),
     );
     let validators = validators.unwrap_or_default();
     let scorers = scorers.unwrap_or_default();
@@ -384,6 +408,15 @@ pub fn parse(
     let timeouts = timeouts.unwrap_or_default();
     checker.check_timeouts(&timeouts);
     let screenshots = screenshots.unwrap_or_else(default_viewports);
+    for (index, viewport) in screenshots.iter().enumerate() {
+        if screenshots[..index]
+            .iter()
+            .any(|earlier| earlier.name == viewport.name)
+        {
+            let message = format!("another viewport is already named {:?}", viewport.name);
+            checker.problem(&["screenshots", &index.to_string(), "name"], message);
+        }
+    }
 
     if !checker.problems.is_empty() {
         let mut problems = checker.problems;
@@ -607,17 +640,19 @@ impl Checker<'_> {
         );
         self.check(
             &["plugins", "call_timeout_secs"],
-            plugins.call_timeout_secs >= 1,
-            || "must be at least 1 second, e.g. 30".into(),
+            (1..=3600).contains(&plugins.call_timeout_secs),
+            || "must be 1 to 3600 seconds, e.g. 30".into(),
         );
         let generate = plugins.generate_timeout_secs;
-        self.check(&["plugins", "generate_timeout_secs"], generate >= 1, || {
-            "must be at least 1 second, e.g. 600".into()
-        });
+        self.check(
+            &["plugins", "generate_timeout_secs"],
+            (1..=MAX_SECS).contains(&generate),
+            || format!("must be 1 to {MAX_SECS} seconds, e.g. 600"),
+        );
         self.check(
             &["plugins", "max_reply_kb"],
-            plugins.max_reply_kb >= 1,
-            || "must be at least 1 (KiB), e.g. 4096".into(),
+            (1..=1 << 20).contains(&plugins.max_reply_kb),
+            || "must be 1 to 1048576 (KiB), e.g. 4096".into(),
         );
     }
 
@@ -675,8 +710,13 @@ impl Checker<'_> {
             ("idle_minutes", timeouts.idle_minutes),
         ];
         for (key, value) in pairs {
-            self.check(&["timeouts", key], value >= 1, || {
-                "must be at least 1".into()
+            let max = if key == "idle_minutes" {
+                MAX_SECS / 60
+            } else {
+                MAX_SECS
+            };
+            self.check(&["timeouts", key], (1..=max).contains(&value), || {
+                format!("must be 1 to {max}")
             });
         }
     }

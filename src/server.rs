@@ -62,10 +62,36 @@ async fn dispatch(State(app): State<App>, request: Request) -> Response {
     if app.gateway.is_preview_host(&host) {
         return app.gateway.handle(request).await;
     }
+    // Answering any Host would let a web page that rebinds its own name to 127.0.0.1 drive
+    // the API (start battles, read replies) from a visitor's browser.
+    if !is_api_host(&host) {
+        let message = format!(
+            "host {host:?} is not served here; add it to ARENA_HOSTS (comma-separated) to allow it"
+        );
+        let body = Json(serde_json::json!({ "error": message }));
+        return (StatusCode::MISDIRECTED_REQUEST, body).into_response();
+    }
     match app.api.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     }
+}
+
+/// Loopback names, and the names an operator lists in `ARENA_HOSTS`.
+fn is_api_host(host: &str) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+        _ => host,
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if matches!(name.as_str(), "localhost" | "127.0.0.1" | "[::1]") {
+        return true;
+    }
+    std::env::var("ARENA_HOSTS").is_ok_and(|hosts| {
+        hosts
+            .split(',')
+            .any(|allowed| allowed.trim().eq_ignore_ascii_case(&name))
+    })
 }
 
 /// An error as the API reports it.

@@ -21,14 +21,23 @@ const FIRST: &[(&str, &str)] = &[
     ("fence-zoo", "01-fence-zoo/reply.md"),
     ("path-traversal", "04-path-traversal/reply.md"),
     ("hallucinated-package", "07-hallucinated-package/reply.md"),
-    ("dev-script-only", "08-missing-build-script/reply-a-dev-only.md"),
+    (
+        "dev-script-only",
+        "08-missing-build-script/reply-a-dev-only.md",
+    ),
     ("eslint-apostrophe", "10-eslint-apostrophe/reply.md"),
     ("tailwind-v4", "12-tailwind-v4-with-v3-config/reply.md"),
 ];
 const SECOND: &[(&str, &str)] = &[
     ("next-config-ts", "13-next-config-ts-on-next14/reply.md"),
-    ("next-font-google", "14-google-font-build-network/reply-a-next-font.md"),
-    ("font-link-tag", "14-google-font-build-network/reply-b-link-tag.md"),
+    (
+        "next-font-google",
+        "14-google-font-build-network/reply-a-next-font.md",
+    ),
+    (
+        "font-link-tag",
+        "14-google-font-build-network/reply-b-link-tag.md",
+    ),
     ("start-port-3000", "17-healthcheck-localhost-ipv6/reply.md"),
     ("remote-images", "18-remote-images-offline/reply.md"),
 ];
@@ -49,7 +58,9 @@ fn contestants_file(dir: &std::path::Path) -> std::path::PathBuf {
 
 async fn battle(arena: &Arena, ids: &[(&str, &str)]) -> Vec<RunRecord> {
     let ids: Vec<String> = ids.iter().map(|(id, _)| id.to_string()).collect();
-    let session = arena.start_session("Replay of a real case", &ids, "nextjs").unwrap();
+    let session = arena
+        .start_session("Replay of a real case", &ids, "nextjs")
+        .unwrap();
     tokio::time::timeout(Duration::from_secs(2400), arena.wait(&session))
         .await
         .expect("the battle finishes");
@@ -61,7 +72,14 @@ fn find<'a>(runs: &'a [RunRecord], id: &str) -> &'a RunRecord {
 }
 
 fn assert_ready(run: &RunRecord) {
-    assert_eq!(run.status, Status::Ready, "{}: {:?} at {:?}", run.contestant.id, run.failure, run.failed_stage);
+    assert_eq!(
+        run.status,
+        Status::Ready,
+        "{}: {:?} at {:?}",
+        run.contestant.id,
+        run.failure,
+        run.failed_stage
+    );
     assert_eq!(run.screenshots.len(), 2, "{}", run.contestant.id);
 }
 
@@ -71,7 +89,10 @@ fn assert_failed(run: &RunRecord, stage: Status, log: &str, needle: &str) {
     assert_eq!(run.failed_stage, Some(stage), "{id}: {:?}", run.failure);
     let text = run.logs.get(log).map(String::as_str).unwrap_or_default();
     let reason = run.failure.as_deref().unwrap_or_default();
-    assert!(text.contains(needle) || reason.contains(needle), "{id}: {needle:?} not in\n{reason}\n{text}");
+    assert!(
+        text.contains(needle) || reason.contains(needle),
+        "{id}: {needle:?} not in\n{reason}\n{text}"
+    );
 }
 
 async fn page(run: &RunRecord) -> String {
@@ -87,7 +108,9 @@ async fn every_build_and_run_case_ends_as_its_report_expects() {
         contestants_file: Some(contestants_file(dir.path())),
         ..ArenaConfig::default()
     };
-    let arena = Arena::start(config).await.expect("arena starts (is Docker running?)");
+    let arena = Arena::start(config)
+        .await
+        .expect("arena starts (is Docker running?)");
 
     let runs = battle(&arena, FIRST).await;
     let zoo = find(&runs, "fence-zoo");
@@ -97,38 +120,90 @@ async fn every_build_and_run_case_ends_as_its_report_expects() {
     let paths = find(&runs, "path-traversal");
     assert_ready(paths);
     assert!(page(paths).await.contains("Paths case"));
-    let rejected = paths.diagnostics.iter().filter(|d| d.source == "paths").count();
-    assert_eq!(rejected, 5, "four hostile paths and the .npmrc: {:?}", paths.diagnostics);
+    let rejected = paths
+        .diagnostics
+        .iter()
+        .filter(|d| d.source == "paths")
+        .count();
+    assert_eq!(
+        rejected, 5,
+        "four hostile paths and the .npmrc: {:?}",
+        paths.diagnostics
+    );
     let install_log = &paths.logs["install"];
-    assert!(install_log.contains("--registry=https://registry.npmjs.org/"), "{install_log}");
+    assert!(
+        install_log.contains("--registry=https://registry.npmjs.org/"),
+        "{install_log}"
+    );
     assert!(!install_log.contains("registry.example.invalid"));
 
     let missing = find(&runs, "hallucinated-package");
-    assert_failed(missing, Status::Installing, "install", "@acme-arena-fixture/react-glow-cards");
+    assert_failed(
+        missing,
+        Status::Installing,
+        "install",
+        "@acme-arena-fixture/react-glow-cards",
+    );
     assert!(missing.screenshots.is_empty());
 
     let dev_only = find(&runs, "dev-script-only");
     assert_ready(dev_only);
-    assert!(dev_only.edits.iter().any(|edit| edit.validator == "package-json"));
+    assert!(
+        dev_only
+            .edits
+            .iter()
+            .any(|edit| edit.validator == "package-json")
+    );
     assert!(page(dev_only).await.contains("Dev script only"));
 
-    assert_failed(find(&runs, "eslint-apostrophe"), Status::Building, "build", "no-unescaped-entities");
-    assert_failed(find(&runs, "tailwind-v4"), Status::Building, "build", "@tailwindcss/postcss");
+    assert_failed(
+        find(&runs, "eslint-apostrophe"),
+        Status::Building,
+        "build",
+        "no-unescaped-entities",
+    );
+    assert_failed(
+        find(&runs, "tailwind-v4"),
+        Status::Building,
+        "build",
+        "@tailwindcss/postcss",
+    );
     arena.stop_all("next battle").await;
 
     let runs = battle(&arena, SECOND).await;
-    assert_failed(find(&runs, "next-config-ts"), Status::Building, "build", "next.config.ts");
-    assert_failed(find(&runs, "next-font-google"), Status::Building, "build", "Inter");
+    assert_failed(
+        find(&runs, "next-config-ts"),
+        Status::Building,
+        "build",
+        "next.config.ts",
+    );
+    assert_failed(
+        find(&runs, "next-font-google"),
+        Status::Building,
+        "build",
+        "Inter",
+    );
 
     let link = find(&runs, "font-link-tag");
     assert_ready(link);
-    let failed: Vec<&String> = link.screenshots.iter().flat_map(|s| &s.failed_requests).collect();
-    assert!(failed.iter().any(|r| r.contains("fonts.googleapis.com")), "{failed:?}");
+    let failed: Vec<&String> = link
+        .screenshots
+        .iter()
+        .flat_map(|s| &s.failed_requests)
+        .collect();
+    assert!(
+        failed.iter().any(|r| r.contains("fonts.googleapis.com")),
+        "{failed:?}"
+    );
 
     let port = find(&runs, "start-port-3000");
     assert_ready(port);
     assert!(page(port).await.contains("Health check case"));
-    assert_ne!(port.port, Some(3000), "the arena's port, not the reply's -p 3000");
+    assert_ne!(
+        port.port,
+        Some(3000),
+        "the arena's port, not the reply's -p 3000"
+    );
 
     let images = find(&runs, "remote-images");
     assert_ready(images);

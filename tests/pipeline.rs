@@ -68,7 +68,7 @@ fn every_mistake_in_a_file_is_reported_at_once_with_line_and_key() {
     let report = errors_for("every-mistake.toml");
     // The first error in a section must not hide the others, in it or in other sections.
     assert!(
-        report.contains("every-mistake.toml: 9 problems"),
+        report.contains("every-mistake.toml: 12 problems"),
         "{report}"
     );
     assert_golden("every-mistake.expected", &report);
@@ -99,4 +99,18 @@ fn a_broken_file_does_not_hide_the_good_ones() {
         "{}",
         set.errors[0]
     );
+}
+
+#[test]
+fn a_system_prompt_outside_the_pipeline_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for prompt in ["/etc/hostname", "../secret.md"] {
+        let text = format!("[pipeline]\nid = \"p\"\nsystem_prompt = {prompt:?}\n");
+        let errors = pipeline::parse("p.toml", &text, &DiskFiles(dir.path())).unwrap_err();
+        assert_eq!(
+            errors.to_string(),
+            "p.toml: 1 problem\n  p.toml:3:1: `pipeline.system_prompt`: must be a file name beside \
+             the pipeline, e.g. \"nextjs.system.md\""
+        );
+    }
 }

@@ -90,7 +90,10 @@ impl PluginSet {
             };
             let mut paths: Vec<PathBuf> = entries
                 .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-                .filter(|path| path.extension().is_some_and(|ext| ext == "wasm"))
+                .filter(|path| {
+                    path.extension()
+                        .is_some_and(|ext| ext.eq_ignore_ascii_case("wasm"))
+                })
                 .collect();
             paths.sort();
             for path in paths {
@@ -114,24 +117,26 @@ impl PluginSet {
     /// Loads one component and files it under its kind and id, or records why it failed.
     pub async fn add(&mut self, engine: &PluginEngine, source: PluginSource, bytes: &[u8]) {
         let started = Instant::now();
-        match load(engine, source.clone(), bytes).await {
-            Ok(Loaded::Provider(plugin)) => {
-                log_loaded(&plugin.meta, started);
-                self.providers
-                    .insert(plugin.meta.id.clone(), Arc::new(plugin));
-            }
-            Ok(Loaded::Validator(plugin)) => {
-                log_loaded(&plugin.meta, started);
-                self.validators
-                    .insert(plugin.meta.id.clone(), Arc::new(plugin));
-            }
-            Ok(Loaded::Scorer(plugin)) => {
-                log_loaded(&plugin.meta, started);
-                self.scorers
-                    .insert(plugin.meta.id.clone(), Arc::new(plugin));
-            }
+        let loaded = match load(engine, source.clone(), bytes).await {
+            Ok(loaded) => loaded,
             Err(message) => {
                 tracing::warn!(%source, %message, "Plugin failed to load.");
+                self.errors.push(LoadError {
+                    origin: source,
+                    message,
+                });
+                return;
+            }
+        };
+        let result = match loaded {
+            Loaded::Provider(plugin) => file_under(&mut self.providers, plugin, |p| &p.meta),
+            Loaded::Validator(plugin) => file_under(&mut self.validators, plugin, |p| &p.meta),
+            Loaded::Scorer(plugin) => file_under(&mut self.scorers, plugin, |p| &p.meta),
+        };
+        match result {
+            Ok(meta) => log_loaded(&meta, started),
+            Err(message) => {
+                tracing::warn!(%source, %message, "Plugin not used.");
                 self.errors.push(LoadError {
                     origin: source,
                     message,
@@ -139,6 +144,29 @@ impl PluginSet {
             }
         }
     }
+}
+
+/// Files a plugin under its id. A file may replace a bundled plugin of the same id (that is
+/// how a bundled plugin is upgraded); two files with one id are a mistake, and the first
+/// one stays.
+fn file_under<P>(
+    plugins: &mut BTreeMap<String, Arc<P>>,
+    plugin: P,
+    meta: impl Fn(&P) -> &PluginMeta,
+) -> Result<PluginMeta, String> {
+    let new = meta(&plugin).clone();
+    if let Some(existing) = plugins.get(&new.id) {
+        let existing = meta(existing);
+        if !matches!(existing.source, PluginSource::Bundled(_)) {
+            return Err(format!(
+                "plugin id `{}` is already taken by {}; rename one of them",
+                new.id, existing.source
+            ));
+        }
+        tracing::info!(plugin = %new.id, source = %new.source, "Replacing the bundled plugin.");
+    }
+    plugins.insert(new.id.clone(), Arc::new(plugin));
+    Ok(new)
 }
 
 fn log_loaded(meta: &PluginMeta, started: Instant) {
@@ -154,6 +182,15 @@ fn log_loaded(meta: &PluginMeta, started: Instant) {
 /// Compiles, type-checks against the world it exports, pre-instantiates and asks the
 /// plugin to describe itself.
 async fn load(engine: &PluginEngine, source: PluginSource, bytes: &[u8]) -> Result<Loaded, String> {
+    // Component text (WAT) is accepted for tests and experiments; anything else must at
+    // least look like a WebAssembly binary before the compiler's message is of any use.
+    let text = std::str::from_utf8(bytes).is_ok_and(|text| text.trim_start().starts_with('('));
+    if !bytes.starts_with(b"\0asm") && !text {
+        return Err(format!(
+            "not a WebAssembly component: no \\0asm header ({} bytes)",
+            bytes.len()
+        ));
+    }
     let (hash, component) = engine
         .compile(bytes)
         .map_err(|error| format!("not a valid component: {error:#}"))?;

@@ -12,8 +12,9 @@ const CSS: &str = include_str!("../assets/landing/style.css");
 const HERO_ART: &str = include_str!("../assets/landing/HeroArt.tsx");
 const SIGNUP: &str = include_str!("../assets/landing/Signup.tsx");
 
-/// Copy for one kind of business. Strings may hold `{brand}`, `{core}`, `{subject}` and
-/// `{city}`, filled in for the prompt.
+/// Copy for one kind of business. Strings may hold `{brand}`, `{core}` ("Dog Grooming"),
+/// `{thing}` ("dog grooming"), `{subject}` ("dog grooming business") and `{city}`, filled in
+/// for the prompt.
 struct Domain {
     cues: &'static [&'static str],
     /// Brand patterns; `{name}` is a seeded word such as "Harbor".
@@ -309,7 +310,7 @@ const GENERAL: Domain = Domain {
     headlines: &[
         "{core}, done beautifully.",
         "The {subject} people recommend.",
-        "Good {subject}, close to home.",
+        "Good {thing}, close to home.",
     ],
     lead: "{brand} is a {subject} built around one idea: do a few things exceptionally well, \
            and make every step easy for you, from the first hello to the last detail.",
@@ -420,9 +421,11 @@ pub fn build(ctx: &Ctx) -> Page {
     let name = *rng.pick(NAMES);
     let city = *rng.pick(CITIES);
     let brand = rng.pick(domain.brands).replace("{name}", name).replace("{core}", &core);
+    let thing = core.to_lowercase();
     let fill = |text: &str| {
         text.replace("{brand}", &brand)
             .replace("{core}", &core)
+            .replace("{thing}", &thing)
             .replace("{subject}", &subject)
             .replace("{city}", city)
     };
