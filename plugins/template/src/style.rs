@@ -261,7 +261,7 @@ fn shape(style: Style) -> Vec<(&'static str, &'static str)> {
             ("--head-weight", "850"),
             ("--head-track", "-0.045em"),
             ("--head-case", "none"),
-            ("--hero-size", "clamp(3.2rem, 8vw, 7rem)"),
+            ("--hero-size", "clamp(2.4rem, 8vw, 7rem)"),
             ("--h2-size", "clamp(2.2rem, 4.6vw, 3.8rem)"),
             ("--radius", "10px"),
             ("--radius-sm", "6px"),
