@@ -514,16 +514,12 @@ impl Arena {
         let record = run.snapshot();
         let run_dir = self.run_dir(&record);
 
-        // The plugin chain.
-        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<String>();
-        let forward = {
+        // The plugin chain. Reply text becomes events as the plugin emits it, in order with
+        // the status changes around it.
+        let sink = {
             let run = run.clone();
             let id = record.id.clone();
-            tokio::spawn(async move {
-                while let Some(text) = receiver.recv().await {
-                    run.session.emit(&id, EventKind::Reply { text });
-                }
-            })
+            plugin::ReplySink::new(move |text| run.session.emit(&id, EventKind::Reply { text }))
         };
         let on_stage = |stage: Stage| {
             run.enter(match stage {
@@ -536,11 +532,10 @@ impl Arena {
             &pipeline,
             &contestant,
             &prompt,
-            sender,
+            sink,
             &on_stage,
         )
         .await;
-        let _ = forward.await;
         self.keep_generation(&run, &generated);
         if let Some(failure) = &generated.failure {
             let stage = match failure.stage {

@@ -92,7 +92,13 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
             arena.stop_all("interrupted").await;
         }
     }
-    progress.abort();
+    // The last run's final lines are printed by the progress task as it sees them.
+    if tokio::time::timeout(std::time::Duration::from_secs(2), progress)
+        .await
+        .is_err()
+    {
+        tracing::debug!("Progress output did not finish in time.");
+    }
 
     let runs = arena.runs_of(&session);
     print_table(&arena, &runs);

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+use crate::plugin::ReplySink;
+
 use crate::contestants::Contestant;
 use crate::extract;
 use crate::pipeline::Pipeline;
@@ -145,7 +147,15 @@ pub async fn generate(
     prompt: &str,
     stream: mpsc::UnboundedSender<String>,
 ) -> Generated {
-    generate_with_progress(plugins, pipeline, contestant, prompt, stream, &|_| {}).await
+    generate_with_progress(
+        plugins,
+        pipeline,
+        contestant,
+        prompt,
+        stream.into(),
+        &|_| {},
+    )
+    .await
 }
 
 /// [`generate`], calling `on_stage` as each stage begins.
@@ -154,7 +164,7 @@ pub async fn generate_with_progress(
     pipeline: &Pipeline,
     contestant: &Contestant,
     prompt: &str,
-    stream: mpsc::UnboundedSender<String>,
+    stream: ReplySink,
     on_stage: &(dyn Fn(Stage) + Sync),
 ) -> Generated {
     on_stage(Stage::Generating);

@@ -17,7 +17,6 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tokio::sync::mpsc;
 use wasmtime::Store;
 
 pub use bindings::types::SourceFile;
@@ -223,6 +222,29 @@ pub struct Generation {
     pub logs: Vec<PluginLogLine>,
 }
 
+/// Where a provider's reply text goes as it arrives, called in order from the call's task.
+#[derive(Clone)]
+pub struct ReplySink(std::sync::Arc<dyn Fn(String) + Send + Sync>);
+
+impl ReplySink {
+    pub fn new(send: impl Fn(String) + Send + Sync + 'static) -> Self {
+        Self(std::sync::Arc::new(send))
+    }
+
+    pub(crate) fn send(&self, text: String) {
+        (self.0)(text)
+    }
+}
+
+impl From<tokio::sync::mpsc::UnboundedSender<String>> for ReplySink {
+    fn from(sender: tokio::sync::mpsc::UnboundedSender<String>) -> Self {
+        // Nobody receiving any more is fine: the text is kept in the reply anyway.
+        Self::new(move |text| {
+            let _ = sender.send(text);
+        })
+    }
+}
+
 /// Network access granted to one provider call.
 #[derive(Debug, Clone, Default)]
 pub struct NetworkGrant {
@@ -255,7 +277,7 @@ impl ProviderPlugin {
         request: GenerateRequest,
         limits: &PluginLimits,
         network: NetworkGrant,
-        stream: mpsc::UnboundedSender<String>,
+        stream: impl Into<ReplySink>,
     ) -> Result<Generation, PluginCallError> {
         let mut allowed_hosts: Vec<String> = self
             .info
@@ -277,7 +299,7 @@ impl ProviderPlugin {
             client: reqwest::Client::new(),
         };
         let state = HostState::new(&self.meta.id, limits)
-            .with_reply(stream, limits.max_output_bytes)
+            .with_reply(stream.into(), limits.max_output_bytes)
             .with_outbound(policy);
         let mut store = new_store(&self.engine, state, limits);
 
@@ -428,6 +450,8 @@ pub use scorer_api::{PhaseLog, RunReport, ScreenshotInfo, StageTiming};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Metric {
+    /// The scorer plugin that measured it, so two scorers' metrics never blur.
+    pub scorer: String,
     pub name: String,
     pub value: f64,
     pub unit: String,
@@ -482,6 +506,7 @@ impl ScorerPlugin {
         Ok(metrics
             .into_iter()
             .map(|metric| Metric {
+                scorer: self.meta.id.clone(),
                 name: metric.name,
                 value: metric.value,
                 unit: metric.unit,

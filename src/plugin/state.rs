@@ -2,14 +2,13 @@
 
 use std::time::Instant;
 
-use tokio::sync::mpsc;
 use wasmtime::component::ResourceTable;
 use wasmtime::{ResourceLimiter, UpdateDeadline};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use super::bindings::provider::vibe_arena::plugin::{logging, reply_stream, types};
 use super::outbound::OutboundPolicy;
-use super::{PluginLimits, PluginLogLine};
+use super::{PluginLimits, PluginLogLine, ReplySink};
 
 /// Store data for one call into one plugin. A fresh one is made for every call, so nothing a
 /// plugin does survives into the next call.
@@ -45,7 +44,7 @@ impl HostState {
     }
 
     /// Turns on `reply-stream`: text goes to `sender` as it arrives, up to `cap_bytes`.
-    pub(super) fn with_reply(mut self, sender: mpsc::UnboundedSender<String>, cap: usize) -> Self {
+    pub(super) fn with_reply(mut self, sender: ReplySink, cap: usize) -> Self {
         self.reply = Some(ReplyBuffer {
             text: String::new(),
             sender,
@@ -125,7 +124,7 @@ impl ResourceLimiter for MemoryCap {
 
 pub(super) struct ReplyBuffer {
     pub text: String,
-    sender: mpsc::UnboundedSender<String>,
+    sender: ReplySink,
     cap_bytes: usize,
 }
 
@@ -172,9 +171,7 @@ impl reply_stream::Host for HostState {
             .into());
         }
         reply.text.push_str(&text);
-        // The receiver only goes away when nobody watches the run any more; the text is
-        // still kept in the buffer.
-        let _ = reply.sender.send(text);
+        reply.sender.send(text);
         Ok(())
     }
 }
