@@ -704,15 +704,7 @@ impl Arena {
         {
             return Some(bundle);
         }
-        // The host's own trust store: public certificates, plus whatever CA a corporate or
-        // intercepting proxy added to it, which installs need.
-        [
-            "/etc/ssl/certs/ca-certificates.crt",
-            "/etc/pki/tls/certs/ca-bundle.crt",
-        ]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|path| path.is_file())
+        docker::host_ca_bundle()
     }
 
     async fn capture(

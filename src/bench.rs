@@ -64,13 +64,9 @@ pub async fn bench_command(args: BenchArgs) -> anyhow::Result<ExitCode> {
             Duration::from_secs(60),
         )
         .await?;
-    let ca_bundle = ["/etc/ssl/certs/ca-certificates.crt"]
-        .into_iter()
-        .map(std::path::PathBuf::from)
-        .find(|p| p.is_file());
     let ca_bundle = std::env::var_os("ARENA_CA_BUNDLE")
         .map(Into::into)
-        .or(ca_bundle);
+        .or_else(arena::docker::host_ca_bundle);
 
     println!(
         "Benchmark: {} offline contestants, prompt {:?}, image {image}, {} cores",

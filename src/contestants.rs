@@ -176,12 +176,7 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Vec<Contestant>> {
     for contestant in &file.contestants {
         // The id names the run's folder and appears in URLs: nothing but a plain label.
         let id = &contestant.id;
-        let plain = !id.is_empty()
-            && id.len() <= 64
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !plain {
+        if !crate::plugin::is_plain_id(id) {
             anyhow::bail!(
                 "{name}: contestant id {id:?} must be 1-64 characters of a-z, 0-9 and '-', \
                  e.g. \"gpt-mini\""

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::plugin::{PluginLimits, PluginSet};
+use crate::plugin::{PluginLimits, PluginSet, is_plain_id};
 use crate::workspace::TreeLimits;
 
 /// The pipeline files that ship inside the binary, used when no folder is given.
@@ -503,14 +503,6 @@ fn default_viewports() -> Vec<Viewport> {
             height: 844,
         },
     ]
-}
-
-fn is_plain_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// Collects located problems while a file is checked.

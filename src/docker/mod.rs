@@ -83,7 +83,7 @@ pub use phase::{NPM_CACHE_VOLUME, PhaseOutcome};
 pub use run::{ExecOutput, Running};
 pub use spec::{
     CONTAINER_PORT, Commands, DEFAULT_IMAGE, DEFAULT_REGISTRY, Limits, NpmSettings, OFFLINE_IMAGE,
-    Phase, RunSpec, Timeouts,
+    Phase, RunSpec, Timeouts, host_ca_bundle,
 };
 
 /// Label naming the arena server instance that made a container.

@@ -82,6 +82,18 @@ impl Default for NpmSettings {
     }
 }
 
+/// The host's own trust store, when it has one at a usual place: public certificates plus
+/// whatever CA a corporate or intercepting proxy added to it, which installs need.
+pub fn host_ca_bundle() -> Option<PathBuf> {
+    [
+        "/etc/ssl/certs/ca-certificates.crt",
+        "/etc/pki/tls/certs/ca-bundle.crt",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .find(|path| path.is_file())
+}
+
 /// The command of each phase, run in `/workspace`. `None` means the arena's own default; the
 /// contestant's `package.json` scripts are never used (case 08: a reply may have none, case
 /// 17: its start script may hard-code a port).

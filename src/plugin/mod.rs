@@ -27,6 +27,16 @@ use bindings::{provider as provider_world, provider_api, scorer as scorer_world,
 use bindings::{validator as validator_world, validator_api};
 use state::{DeadlineReached, HostState, OutputCapExceeded};
 
+/// Whether `id` is a plain identifier: 1-64 characters of a-z, 0-9 and '-'. Plugin,
+/// pipeline, contestant and viewport ids appear in file names, URLs and log lines.
+pub fn is_plain_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 /// Resource limits for one plugin call. The pipeline sets them; these are the defaults.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PluginLimits {

@@ -311,12 +311,7 @@ fn type_error(error: wasmtime::Error) -> String {
 
 /// Ids appear in pipeline files, URLs and log lines, so keep them plain.
 fn check_id(id: &str) -> Result<(), String> {
-    let plain = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if plain {
+    if super::is_plain_id(id) {
         Ok(())
     } else {
         Err(format!(
