@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -199,12 +200,27 @@ pub async fn serve_command(args: ServeArgs) -> anyhow::Result<ExitCode> {
         args.listen,
         args.listen.port()
     );
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let shutting_down = Arc::new(tokio::sync::Notify::new());
+    let signalled = shutting_down.clone();
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        signalled.notify_one();
+    });
+    // Open event streams (every arena page keeps one) never end by themselves: give
+    // requests in flight a moment, then close whatever is left.
+    tokio::select! {
+        served = server => served?,
+        () = async {
+            shutting_down.notified().await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => tracing::info!("Closed the connections still open at shutdown."),
+    }
     arena.stop_all("server shutting down").await;
     Ok(ExitCode::SUCCESS)
 }
+
+/// How long `arena serve` waits for open requests when told to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();

@@ -16,4 +16,5 @@ pub mod ports;
 pub mod run;
 pub mod screenshot;
 pub mod server;
+pub mod web;
 pub mod workspace;

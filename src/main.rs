@@ -30,7 +30,7 @@ enum Command {
     /// installed, built and started in its own container, health-checked and
     /// screenshotted; ends with a table and a folder of files, logs and screenshots.
     Run(RunArgs),
-    /// Serve the HTTP API and the preview gateway.
+    /// Serve the arena: its web pages, the HTTP API and the preview gateway.
     Serve(ServeArgs),
     /// Measure the arena against a bare install and build of the same project, cold and
     /// warm, and print the figures.

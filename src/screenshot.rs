@@ -948,7 +948,8 @@ fn is_favicon(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|url| url.path() == "/favicon.ico")
 }
 
-fn find_on_path() -> Option<PathBuf> {
+/// The first of [`EXECUTABLE_NAMES`] found on `PATH`.
+pub fn find_on_path() -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
 
     let path = std::env::var_os("PATH")?;
@@ -963,7 +964,7 @@ fn find_on_path() -> Option<PathBuf> {
 }
 
 /// Whether the effective user is root (`Uid:` in `/proc/self/status`: real, effective, ...).
-fn running_as_root() -> bool {
+pub fn running_as_root() -> bool {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return false;
     };

@@ -1,7 +1,7 @@
-//! `arena serve`: the HTTP API and the preview gateway on one port.
+//! `arena serve`: the arena's pages, the HTTP API and the preview gateway on one port.
 //!
 //! Requests whose Host is a preview host (`{run-id}.preview.localhost`) go to the gateway;
-//! everything else is the API under `/api`. Client mistakes get a 4xx with a plain message;
+//! everything else is the pages (`/`, `/sessions/{id}`, `/plugins`) or the API under `/api`. Client mistakes get a 4xx with a plain message;
 //! internal failures get a bare 500 and the real cause goes to the log.
 
 use std::convert::Infallible;
@@ -36,7 +36,16 @@ pub fn router(arena: Arena, preview_domain: &str) -> Router {
         Arc::new(arena.clone()),
         preview_domain.to_owned(),
     ));
+    let policy: Arc<str> = crate::web::content_security_policy(preview_domain).into();
+    let page = |name: &'static str| {
+        let policy = policy.clone();
+        get(move |headers: HeaderMap| async move { crate::web::page(name, &policy, &headers) })
+    };
     let api = Router::new()
+        .route("/", page(crate::web::HOME))
+        .route("/sessions/{id}", page(crate::web::SESSION))
+        .route("/plugins", page(crate::web::PLUGINS))
+        .route("/assets/{*file}", get(crate::web::asset))
         .route("/api/health", get(|| async { "ok" }))
         .route("/api/contestants", get(contestants))
         .route("/api/plugins", get(plugins))
@@ -45,6 +54,7 @@ pub fn router(arena: Arena, preview_domain: &str) -> Router {
         .route("/api/sessions/{id}/events", get(session_events))
         .route("/api/runs/{id}", get(run))
         .route("/api/runs/{id}/logs/{phase}", get(run_log))
+        .route("/api/runs/{id}/files/{*path}", get(run_file))
         .route("/api/runs/{id}/screenshots/{viewport}", get(run_screenshot))
         .route("/api/runs/{id}/stop", post(stop_run))
         .with_state(arena);
@@ -71,6 +81,21 @@ async fn dispatch(State(app): State<App>, request: Request) -> Response {
         let body = Json(serde_json::json!({ "error": message }));
         return (StatusCode::MISDIRECTED_REQUEST, body).into_response();
     }
+    // A page elsewhere (a preview, whose sandboxed origin is "null", or any site the
+    // visitor has open) may send a POST here without reading the answer: it could still
+    // stop runs. Browsers name the sending page's origin on such requests; only the arena's
+    // own pages may change anything.
+    if request.method() != axum::http::Method::GET && request.method() != axum::http::Method::HEAD {
+        let origin = request.headers().get(header::ORIGIN);
+        if let Some(origin) = origin.filter(|origin| !is_same_origin(origin, &host)) {
+            let message = format!(
+                "requests from {} may not change anything here",
+                String::from_utf8_lossy(origin.as_bytes())
+            );
+            let body = Json(serde_json::json!({ "error": message }));
+            return (StatusCode::FORBIDDEN, body).into_response();
+        }
+    }
     match app.api.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
@@ -92,6 +117,18 @@ fn is_api_host(host: &str) -> bool {
             .split(',')
             .any(|allowed| allowed.trim().eq_ignore_ascii_case(&name))
     })
+}
+
+/// Whether an `Origin` header names the host the request was sent to (`http://localhost:3000`
+/// for Host `localhost:3000`).
+fn is_same_origin(origin: &axum::http::HeaderValue, host: &str) -> bool {
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    let authority = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    authority.is_some_and(|authority| authority.eq_ignore_ascii_case(host))
 }
 
 /// An error as the API reports it.
@@ -156,17 +193,118 @@ async fn contestants(State(arena): State<Arena>) -> Json<Vec<ContestantEntry>> {
     Json(entries)
 }
 
-async fn plugins(State(arena): State<Arena>) -> Json<serde_json::Value> {
+/// One loaded plugin, as the plugins page lists it.
+#[derive(Serialize)]
+struct PluginEntry<'a> {
+    id: &'a str,
+    kind: crate::plugin::PluginKind,
+    name: &'a str,
+    version: &'a str,
+    description: &'a str,
+    /// The file it came from (`bundled x.wasm` for the ones inside the binary).
+    source: String,
+    content_hash: &'a str,
+    /// Providers only: the models they offer, the secrets and hosts they declare.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'a crate::plugin::ProviderInfo>,
+}
+
+#[derive(Serialize)]
+struct PipelineEntry<'a> {
+    id: &'a str,
+    name: &'a str,
+    source: &'a str,
+    missing_plugins: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct LoadProblem {
+    source: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct PluginsView<'a> {
+    plugins: Vec<PluginEntry<'a>>,
+    plugin_errors: Vec<LoadProblem>,
+    pipelines: Vec<PipelineEntry<'a>>,
+    pipeline_errors: Vec<LoadProblem>,
+}
+
+impl<'a> PluginEntry<'a> {
+    fn new(meta: &'a crate::plugin::PluginMeta, name: &'a str, version: &'a str) -> Self {
+        Self {
+            id: &meta.id,
+            kind: meta.kind,
+            name,
+            version,
+            description: "",
+            source: meta.source.to_string(),
+            content_hash: &meta.content_hash,
+            provider: None,
+        }
+    }
+}
+
+async fn plugins(State(arena): State<Arena>) -> Response {
     let plugins = arena.plugins();
     let pipelines = arena.pipelines();
-    Json(serde_json::json!({
-        "providers": plugins.providers.values().map(|p| serde_json::json!({"meta": p.meta, "info": p.info})).collect::<Vec<_>>(),
-        "validators": plugins.validators.values().map(|p| serde_json::json!({"meta": p.meta, "info": p.info})).collect::<Vec<_>>(),
-        "scorers": plugins.scorers.values().map(|p| serde_json::json!({"meta": p.meta, "info": p.info})).collect::<Vec<_>>(),
-        "plugin_errors": plugins.errors,
-        "pipelines": pipelines.pipelines.values().map(|p| serde_json::json!({"id": p.id, "name": p.display_name, "source": p.source, "missing_plugins": p.missing_plugins(plugins)})).collect::<Vec<_>>(),
-        "pipeline_errors": pipelines.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
-    }))
+
+    let providers = plugins.providers.values().map(|plugin| PluginEntry {
+        provider: Some(&plugin.info),
+        ..PluginEntry::new(
+            &plugin.meta,
+            &plugin.info.display_name,
+            &plugin.info.version,
+        )
+    });
+    let validators = plugins.validators.values().map(|plugin| PluginEntry {
+        description: &plugin.info.description,
+        ..PluginEntry::new(
+            &plugin.meta,
+            &plugin.info.display_name,
+            &plugin.info.version,
+        )
+    });
+    let scorers = plugins.scorers.values().map(|plugin| PluginEntry {
+        description: &plugin.info.description,
+        ..PluginEntry::new(
+            &plugin.meta,
+            &plugin.info.display_name,
+            &plugin.info.version,
+        )
+    });
+
+    let view = PluginsView {
+        plugins: providers.chain(validators).chain(scorers).collect(),
+        plugin_errors: plugins
+            .errors
+            .iter()
+            .map(|error| LoadProblem {
+                source: error.origin.to_string(),
+                message: error.message.clone(),
+            })
+            .collect(),
+        pipelines: pipelines
+            .pipelines
+            .values()
+            .map(|pipeline| PipelineEntry {
+                id: &pipeline.id,
+                name: &pipeline.display_name,
+                source: &pipeline.source,
+                missing_plugins: pipeline.missing_plugins(plugins),
+            })
+            .collect(),
+        pipeline_errors: pipelines
+            .errors
+            .iter()
+            .map(|error| LoadProblem {
+                source: error.file.clone(),
+                message: error.to_string(),
+            })
+            .collect(),
+    };
+    Json(view).into_response()
 }
 
 #[derive(Deserialize)]
@@ -329,6 +467,29 @@ async fn run_log(
     }
     let text = record.logs.get(&phase).cloned().unwrap_or_default();
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+/// One file of a run's project as it was built (validator edits included). Only the files
+/// the run lists are served, so the path never reaches anything else in the run folder.
+async fn run_file(
+    State(arena): State<Arena>,
+    Path((id, path)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let record = arena
+        .run(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
+    if !record.files.iter().any(|file| file.path == path) {
+        return Err(ApiError::NotFound(format!("run {id} has no file {path}")));
+    }
+    let on_disk = arena.run_dir(&record).join("project").join(&path);
+    let bytes = tokio::fs::read(&on_disk)
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    Ok((headers, Body::from(bytes)).into_response())
 }
 
 async fn run_screenshot(

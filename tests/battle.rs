@@ -49,18 +49,6 @@ default = true
     path
 }
 
-/// Distinct colours in a PNG: a blank or single-colour capture has one or two.
-fn distinct_colours(path: &std::path::Path) -> (u32, u32, usize) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut pixels).unwrap();
-    let channels = info.color_type.samples();
-    let colours: std::collections::HashSet<&[u8]> =
-        pixels[..info.buffer_size()].chunks(channels).collect();
-    (info.width, info.height, colours.len())
-}
-
 fn title_of(html: &str) -> String {
     let start = html.find("<title>").expect("a <title>") + "<title>".len();
     let end = html[start..].find("</title>").unwrap() + start;
@@ -162,7 +150,7 @@ async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() 
             .collect();
         assert_eq!(shots, [("desktop", 1440, 900), ("mobile", 390, 844)]);
         for shot in &ready.screenshots {
-            let (width, height, colours) = distinct_colours(&shot.path);
+            let (width, height, colours) = common::png_colours(&std::fs::read(&shot.path).unwrap());
             assert_eq!((width, height), (shot.width, shot.height));
             assert!(
                 colours > 50,

@@ -1,6 +1,8 @@
 //! Shared set-up for the integration tests: one plugin engine and the built plugins.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 
 use arena::contestants::Contestant;
@@ -66,4 +68,17 @@ pub fn sink() -> tokio::sync::mpsc::UnboundedSender<String> {
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move { while receiver.recv().await.is_some() {} });
     sender
+}
+
+/// Width, height and distinct colours of a PNG: a blank or single-colour image has one or
+/// two colours, a rendered page many.
+pub fn png_colours(png: &[u8]) -> (u32, u32, usize) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let channels = info.color_type.samples();
+    let colours: std::collections::HashSet<&[u8]> =
+        pixels[..info.buffer_size()].chunks(channels).collect();
+    (info.width, info.height, colours.len())
 }

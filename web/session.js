@@ -1,0 +1,564 @@
+// A battle, live: one card per run, driven by the session's server-sent events.
+//
+// The event stream carries every status change, reply chunk and log line in order, each
+// with the session's sequence number. The page builds replies and logs from the stream
+// alone and remembers the last number it applied, so a dropped stream resumes exactly
+// where it stopped: no line is lost and none is shown twice. After each status change the
+// run's record is fetched for what events do not carry (files, checks, screenshots, scores).
+
+import {
+  api, el, formatBytes, formatDuration, isFinal, STAGE_ACTIVITY, STATUS_LABELS,
+} from "./common.js";
+
+const SANDBOX = "allow-scripts allow-forms allow-modals allow-popups";
+const PHASES = [
+  ["install", "Install log"],
+  ["build", "Build log"],
+  ["start", "Start log"],
+  ["error", "Errors"],
+];
+/** Which log a stage writes, for the card's live view. */
+const STAGE_PHASE = {
+  installing: "install",
+  building: "build",
+  starting: "start",
+  healthy: "start",
+  capturing: "start",
+  scoring: "start",
+};
+/** The sizes a live preview is laid out at before it is scaled into its card. */
+const FRAMES = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+};
+
+const sessionId = decodeURIComponent(location.pathname.split("/")[2] || "");
+const cardsElement = document.getElementById("cards");
+const summary = document.getElementById("battle-summary");
+const connection = document.getElementById("connection");
+const pageError = document.getElementById("page-error");
+
+/** Run id -> Card. */
+const cards = new Map();
+/** Browser clock minus server clock, so timers agree with the server's timestamps. */
+let clockSkew = 0;
+
+function serverNow() {
+  return Date.now() - clockSkew;
+}
+
+class Card {
+  constructor(record) {
+    this.id = record.id;
+    this.record = record;
+    this.status = "queued";
+    this.startedAt = record.transitions[0].at_ms;
+    this.enteredAt = this.startedAt;
+    this.endedAt = null;
+    this.failedStage = null;
+    this.reason = null;
+    this.logs = Object.fromEntries(PHASES.map(([phase]) => [phase, []]));
+    this.livePhase = null;
+    this.mode = null; // picked by the person: "live-desktop", "live-phone" or "shot:<viewport>"
+    this.shownFile = null;
+    this.refreshing = false;
+    this.refreshAgain = false;
+    this.build();
+    this.render();
+  }
+
+  build() {
+    const { contestant } = this.record;
+    const nameId = `name-${this.id}`;
+    this.badge = el("span", { class: "badge", role: "status", "aria-live": "polite" });
+    this.timer = el("span", { class: "timer", title: "Time since the run was queued" });
+    this.caption = el("span", { class: "caption-text" });
+    this.stageTimer = el("span", { class: "stage-timer" });
+
+    this.waitingView = el("div", { class: "view view-waiting" },
+      el("p", { text: "Waiting for its turn…" }));
+    this.replyView = el("pre", { class: "view view-text", tabindex: "0",
+      "aria-label": `Reply of ${contestant.name}, as it streams` });
+    this.logView = el("pre", { class: "view view-text", tabindex: "0",
+      "aria-label": `Live log of ${contestant.name}` });
+    this.frame = el("iframe", {
+      sandbox: SANDBOX,
+      title: `Live preview of ${contestant.name}'s site`,
+      referrerpolicy: "no-referrer",
+    });
+    // Marks the frame once its page has loaded (read by people's tools and the UI test).
+    this.frame.addEventListener("load", () => {
+      this.frame.dataset.loaded = this.frame.hasAttribute("src") ? "yes" : "";
+    });
+    this.previewView = el("div", { class: "view view-preview" }, this.frame);
+    this.shot = el("img", { alt: "" });
+    this.shotView = el("div", { class: "view view-shot" }, this.shot);
+    this.failureTitle = el("p", { class: "failure-title" });
+    this.failureReason = el("p", { class: "failure-reason" });
+    this.failureLog = el("pre", { class: "failure-log", tabindex: "0",
+      "aria-label": "The last lines of the failed stage's log" });
+    this.failureView = el("div", { class: "view view-failure" },
+      this.failureTitle, this.failureReason, this.failureLog);
+    this.stage = el("div", { class: "stage" },
+      this.waitingView, this.replyView, this.logView, this.previewView, this.shotView,
+      this.failureView);
+    new ResizeObserver(() => this.fitFrame()).observe(this.stage);
+
+    this.controls = el("div", { class: "stage-controls", role: "group",
+      "aria-label": `Preview of ${contestant.name}` });
+    this.liveDesktop = this.modeButton("Live", "live-desktop", "Live site at desktop width");
+    this.livePhone = this.modeButton("Phone", "live-phone", "Live site at phone width");
+    this.shotButtons = el("span", { class: "shot-buttons" });
+    this.openLive = el("a", { class: "open-live", target: "_blank", rel: "noopener noreferrer",
+      "aria-disabled": "true", "aria-label": "Open the live site in a new tab", text: "Open ↗" });
+    this.stopButton = el("button", { type: "button", class: "stop", disabled: true,
+      text: "Stop", onclick: () => this.stop() });
+    this.controls.append(this.liveDesktop, this.livePhone, this.shotButtons);
+
+    this.stageTimes = el("p", { class: "stage-times" });
+    this.usage = el("p", { class: "usage" });
+
+    this.phaseLogs = {};
+    const sections = [];
+    for (const [phase, title] of PHASES) {
+      const count = el("span", { class: "count" });
+      const pre = el("pre", { class: "log", tabindex: "0" });
+      const details = el("details", { class: "section", "data-phase": phase },
+        el("summary", {}, el("span", { text: title }), count), pre);
+      this.phaseLogs[phase] = { details, count, pre };
+      sections.push(details);
+    }
+
+    this.filesCount = el("span", { class: "count" });
+    this.fileList = el("ul", { class: "file-list" });
+    this.fileName = el("p", { class: "file-name muted small", text: "Pick a file to read it." });
+    this.fileText = el("pre", { class: "file-text", tabindex: "0", hidden: true });
+    const files = el("details", { class: "section files" },
+      el("summary", {}, el("span", { text: "Files" }), this.filesCount),
+      this.fileList, this.fileName, this.fileText);
+
+    this.checksCount = el("span", { class: "count" });
+    this.checkList = el("ul", { class: "check-list" });
+    const checks = el("details", { class: "section checks" },
+      el("summary", {}, el("span", { text: "Checks" }), this.checksCount), this.checkList);
+
+    this.scoresCount = el("span", { class: "count" });
+    this.scoreTable = el("table", { class: "scores" });
+    const scores = el("details", { class: "section scores-section" },
+      el("summary", {}, el("span", { text: "Scores" }), this.scoresCount), this.scoreTable);
+
+    this.replyText = el("pre", { class: "log", tabindex: "0" });
+    this.replyCount = el("span", { class: "count" });
+    const reply = el("details", { class: "section reply" },
+      el("summary", {}, el("span", { text: "Reply" }), this.replyCount), this.replyText);
+
+    this.element = el("article", { class: "card", id: `run-${this.id}`,
+      "aria-labelledby": nameId },
+      el("header", { class: "card-head" },
+        el("div", { class: "who" },
+          el("h2", { id: nameId, class: "name", text: contestant.name }),
+          el("p", { class: "model", text: `${contestant.provider} · ${contestant.model}` })),
+        el("div", { class: "state" }, this.badge, this.timer)),
+      el("div", { class: "stage-caption" }, this.caption, this.stageTimer, this.openLive,
+        this.stopButton),
+      this.stage,
+      this.controls,
+      this.stageTimes,
+      this.usage,
+      el("div", { class: "sections" }, ...sections, files, checks, scores, reply));
+  }
+
+  modeButton(text, mode, label) {
+    return el("button", { type: "button", class: "mode", "aria-pressed": "false", disabled: true,
+      "aria-label": label, text, onclick: () => { this.mode = mode; this.render(); } });
+  }
+
+  /** Applies one event of the session's stream. */
+  handle(event) {
+    if (event.type === "reply") {
+      this.appendText(this.replyView, event.text);
+      this.replyText.append(event.text);
+      this.replyCount.textContent = formatBytes(this.replyText.textContent.length);
+    } else if (event.type === "log") {
+      this.appendLog(event.phase, event.line);
+    } else if (event.type === "status") {
+      this.status = event.status;
+      this.enteredAt = event.at_ms;
+      if (isFinal(event.status)) this.endedAt = this.endedAt ?? event.at_ms;
+      if (event.status === "failed") this.failedStage = event.stage;
+      if (event.reason) this.reason = event.reason;
+      this.render();
+      this.refresh();
+      renderSummary();
+    }
+  }
+
+  appendLog(phase, line) {
+    const log = this.logs[phase] || (this.logs[phase] = []);
+    log.push(line);
+    const section = this.phaseLogs[phase];
+    if (section) {
+      section.pre.append(`${line}\n`);
+      section.count.textContent = `${log.length} ${log.length === 1 ? "line" : "lines"}`;
+    }
+    if (phase === this.livePhase) this.appendText(this.logView, `${line}\n`);
+  }
+
+  /** Appends streamed text, following the end unless the reader has scrolled up. */
+  appendText(pre, text) {
+    const following = pre.scrollHeight - pre.scrollTop - pre.clientHeight < 48;
+    pre.append(text);
+    if (following) pre.scrollTop = pre.scrollHeight;
+  }
+
+  /** Fetches the run's record; calls that arrive while one is in flight make one more. */
+  async refresh() {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    try {
+      do {
+        this.refreshAgain = false;
+        this.record = await api(`/api/runs/${this.id}`);
+        this.renderRecord();
+      } while (this.refreshAgain);
+    } catch (error) {
+      pageError.textContent = `Could not load run ${this.id}: ${error.message}`;
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  async stop() {
+    this.stopButton.disabled = true;
+    try {
+      await api(`/api/runs/${this.id}/stop`, { method: "POST" });
+    } catch (error) {
+      pageError.textContent = `Could not stop ${this.record.contestant.name}: ${error.message}`;
+    }
+  }
+
+  /** The view the stage shows now: the person's pick when it is possible, else the state's. */
+  currentView() {
+    const record = this.record;
+    const live = this.status === "ready" && record.public_url;
+    const shots = record.screenshots || [];
+    if (this.mode && this.mode.startsWith("live") && live) return this.mode;
+    if (this.mode && this.mode.startsWith("shot:")
+        && shots.some((shot) => `shot:${shot.viewport}` === this.mode)) return this.mode;
+    if (live) return "live-desktop";
+    if (this.status === "failed") return "failure";
+    if (this.status === "terminated") return shots.length ? `shot:${shots[0].viewport}` : "failure";
+    if (this.status === "queued") return "waiting";
+    if (this.status === "generating" || this.status === "validating") return "reply";
+    return "log";
+  }
+
+  render() {
+    const status = this.status;
+    this.element.dataset.status = status;
+    this.badge.dataset.status = status;
+    this.badge.textContent = STATUS_LABELS[status];
+
+    const view = this.currentView();
+    const phase = STAGE_PHASE[status] || null;
+    if (phase !== this.livePhase) {
+      this.livePhase = phase;
+      this.logView.textContent = phase ? this.logs[phase].map((line) => `${line}\n`).join("") : "";
+      this.logView.scrollTop = this.logView.scrollHeight;
+    }
+
+    this.caption.textContent = this.captionText(view);
+    this.waitingView.hidden = view !== "waiting";
+    this.replyView.hidden = view !== "reply";
+    this.logView.hidden = view !== "log";
+    this.previewView.hidden = !view.startsWith("live");
+    this.shotView.hidden = !view.startsWith("shot:");
+    this.failureView.hidden = view !== "failure";
+
+    if (view.startsWith("live")) {
+      const url = this.record.public_url;
+      if (this.frame.getAttribute("src") !== url) this.frame.setAttribute("src", url);
+      this.frameSize = view === "live-phone" ? FRAMES.phone : FRAMES.desktop;
+      this.fitFrame();
+    } else if (status === "terminated" && this.frame.hasAttribute("src")) {
+      // The site is gone; an iframe left pointing at it would show the gateway's 410.
+      this.frame.removeAttribute("src");
+    }
+    if (view.startsWith("shot:")) this.showShot(view.slice("shot:".length));
+    if (view === "failure") this.renderFailure();
+
+    const live = status === "ready" && Boolean(this.record.public_url);
+    this.liveDesktop.disabled = !live;
+    this.livePhone.disabled = !live;
+    this.liveDesktop.setAttribute("aria-pressed", String(view === "live-desktop"));
+    this.livePhone.setAttribute("aria-pressed", String(view === "live-phone"));
+    for (const button of this.shotButtons.children) {
+      button.setAttribute("aria-pressed", String(view === `shot:${button.dataset.viewport}`));
+    }
+    if (live) {
+      this.openLive.href = this.record.public_url;
+      this.openLive.removeAttribute("aria-disabled");
+    } else {
+      this.openLive.removeAttribute("href");
+      this.openLive.setAttribute("aria-disabled", "true");
+    }
+    this.stopButton.disabled = isFinal(status) && status !== "ready";
+    this.tick();
+  }
+
+  captionText(view) {
+    const status = this.status;
+    if (view === "waiting") return "Queued";
+    if (view === "reply") return status === "generating" ? "Writing the code" : "Checking the files";
+    if (view === "log") {
+      if (status === "capturing") return "Taking screenshots";
+      if (status === "scoring") return "Scoring";
+      return `${STATUS_LABELS[status]}: ${this.livePhase} log`;
+    }
+    if (view.startsWith("live")) return `Live site${view === "live-phone" ? " at phone width" : ""}`;
+    if (view.startsWith("shot:")) return `Screenshot: ${view.slice("shot:".length)}`;
+    if (status === "terminated") return "Stopped";
+    return `Failed while ${STAGE_ACTIVITY[this.failedStage] || "running"}`;
+  }
+
+  renderFailure() {
+    if (this.status === "terminated") {
+      this.failureTitle.textContent = "Stopped";
+      this.failureReason.textContent = this.reason || "";
+      this.failureLog.hidden = true;
+      return;
+    }
+    const stage = this.failedStage || this.record.failed_stage;
+    this.failureTitle.textContent = `Failed while ${STAGE_ACTIVITY[stage] || "running"}`;
+    this.failureReason.textContent = this.reason || this.record.failure || "";
+    const lines = this.logs[STAGE_PHASE[stage]] || [];
+    this.failureLog.hidden = lines.length === 0;
+    this.failureLog.textContent = lines.slice(-40).join("\n");
+    this.failureLog.scrollTop = this.failureLog.scrollHeight;
+  }
+
+  showShot(viewport) {
+    const src = `/api/runs/${this.id}/screenshots/${encodeURIComponent(viewport)}`;
+    if (this.shot.getAttribute("src") !== src) {
+      this.shot.src = src;
+      this.shot.alt = `${viewport} screenshot of ${this.record.contestant.name}'s site`;
+    }
+  }
+
+  /** Scales the preview's fixed layout size down to the card, keeping its proportions. */
+  fitFrame() {
+    const size = this.frameSize || FRAMES.desktop;
+    const width = this.stage.clientWidth;
+    const height = this.stage.clientHeight;
+    if (!width || !height) return;
+    const scale = Math.min(width / size.width, height / size.height);
+    const style = this.frame.style;
+    style.setProperty("width", `${size.width}px`);
+    style.setProperty("height", `${size.height}px`);
+    style.setProperty("transform", `scale(${scale})`);
+    style.setProperty("left", `${Math.max(0, (width - size.width * scale) / 2)}px`);
+  }
+
+  /** What the record adds to the stream: files, checks, scores, shots, times and cost. */
+  renderRecord() {
+    const record = this.record;
+    this.reason = this.reason || record.failure;
+    this.failedStage = this.failedStage || record.failed_stage;
+
+    const shots = record.screenshots || [];
+    if (this.shotButtons.children.length !== shots.length) {
+      this.shotButtons.replaceChildren(...shots.map((shot) => {
+        const button = this.modeButton(`${shot.viewport} shot`, `shot:${shot.viewport}`,
+          `Screenshot at ${shot.viewport} size, ${shot.width} by ${shot.height}`);
+        button.dataset.viewport = shot.viewport;
+        button.disabled = false;
+        return button;
+      }));
+    }
+
+    this.stageTimes.replaceChildren(...record.stage_ms
+      .filter(([stage]) => stage !== "queued" || record.stage_ms.length === 1)
+      .map(([stage, ms]) => el("span", { class: "stage-time" },
+        el("span", { class: "muted", text: `${STATUS_LABELS[stage]} ` }), formatDuration(ms))));
+
+    const usage = record.usage;
+    const finish = record.finish ? ` · finished: ${record.finish.kind}` : "";
+    this.usage.textContent =
+      `Tokens ${usage.input_tokens.toLocaleString()} in · ${usage.output_tokens.toLocaleString()} out` +
+      ` · cost $${record.cost_usd.toFixed(4)}${finish}`;
+
+    this.renderFiles();
+    this.renderChecks();
+    this.renderScores();
+    this.render();
+  }
+
+  renderFiles() {
+    const { files, edits } = this.record;
+    this.filesCount.textContent = files.length ? `${files.length}` : "";
+    if (this.fileList.children.length === files.length) return;
+    const editedBy = new Map(edits.filter((edit) => edit.op === "write")
+      .map((edit) => [edit.path, edit.validator]));
+    this.fileList.replaceChildren(...files.map((file) => {
+      const note = editedBy.has(file.path) ? ` · written by ${editedBy.get(file.path)}` : "";
+      const button = el("button", { type: "button", class: "file", onclick: () => this.openFile(file.path, button) },
+        el("span", { class: "file-path", text: file.path }),
+        el("span", { class: "muted small", text: ` ${formatBytes(file.bytes)}${note}` }));
+      return el("li", {}, button);
+    }));
+    const removed = edits.filter((edit) => edit.op === "delete");
+    for (const edit of removed) {
+      this.fileList.append(el("li", { class: "muted small",
+        text: `${edit.path} · removed by ${edit.validator}` }));
+    }
+  }
+
+  async openFile(path, button) {
+    for (const other of this.fileList.querySelectorAll("button[aria-current]")) {
+      other.removeAttribute("aria-current");
+    }
+    button.setAttribute("aria-current", "true");
+    this.fileName.textContent = path;
+    try {
+      const encoded = path.split("/").map(encodeURIComponent).join("/");
+      const response = await fetch(`/api/runs/${this.id}/files/${encoded}`);
+      if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+      this.fileText.textContent = await response.text();
+      this.fileText.hidden = false;
+    } catch (error) {
+      this.fileText.hidden = false;
+      this.fileText.textContent = `Could not load ${path}: ${error.message}`;
+    }
+  }
+
+  renderChecks() {
+    const { diagnostics } = this.record;
+    this.checksCount.textContent = diagnostics.length ? `${diagnostics.length}` : "";
+    if (diagnostics.length === 0) {
+      const checked = this.record.files.length > 0 || this.status === "failed";
+      this.checkList.replaceChildren(el("li", { class: "muted",
+        text: checked ? "No problems found." : "Not checked yet." }));
+      return;
+    }
+    this.checkList.replaceChildren(...diagnostics.map((diagnostic) => {
+      const where = diagnostic.path
+        ? `${diagnostic.path}${diagnostic.line ? `:${diagnostic.line}` : ""} `
+        : "";
+      return el("li", { class: `check ${diagnostic.severity}` },
+        el("span", { class: "severity", text: diagnostic.severity }),
+        el("span", { class: "muted", text: ` ${diagnostic.source} ` }),
+        el("code", { text: where }),
+        diagnostic.message);
+    }));
+  }
+
+  renderScores() {
+    const { scores } = this.record;
+    this.scoresCount.textContent = scores.length ? `${scores.length}` : "";
+    if (scores.length === 0) {
+      this.scoreTable.replaceChildren(el("caption", { class: "muted", text: "No scores yet." }));
+      return;
+    }
+    this.scoreTable.replaceChildren(
+      el("thead", {}, el("tr", {},
+        el("th", { scope: "col", text: "Scorer" }),
+        el("th", { scope: "col", text: "Metric" }),
+        el("th", { scope: "col", text: "Value" }))),
+      el("tbody", {}, ...scores.map((metric) => el("tr", {},
+        el("td", { text: metric.scorer }),
+        el("td", { text: metric.name }),
+        el("td", { text: `${Number(metric.value.toFixed(3))} ${metric.unit}` })))));
+  }
+
+  /** Updates the timers; called every second. */
+  tick() {
+    const end = this.endedAt ?? serverNow();
+    this.timer.textContent = formatDuration(end - this.startedAt);
+    this.stageTimer.textContent = isFinal(this.status) ? "" : formatDuration(serverNow() - this.enteredAt);
+  }
+}
+
+function renderSummary() {
+  const counts = new Map();
+  for (const card of cards.values()) counts.set(card.status, (counts.get(card.status) || 0) + 1);
+  const finished = [...cards.values()].filter((card) => isFinal(card.status)).length;
+  const parts = [...counts].map(([status, n]) => `${n} ${STATUS_LABELS[status].toLowerCase()}`);
+  const state = finished === cards.size ? "Finished" : `${finished} of ${cards.size} finished`;
+  summary.textContent = `${state}: ${parts.join(", ")}`;
+}
+
+/** The session's event stream, resumed from the last applied event whenever it drops. */
+function follow() {
+  let lastSeq = null;
+  let retryMs = 1000;
+
+  const apply = (message) => {
+    const event = JSON.parse(message.data);
+    if (lastSeq !== null && event.seq <= lastSeq) return;
+    lastSeq = event.seq;
+    const card = cards.get(event.run);
+    if (card) card.handle(event);
+  };
+
+  const connect = () => {
+    const after = lastSeq === null ? "" : `?after=${lastSeq}`;
+    const source = new EventSource(`/api/sessions/${encodeURIComponent(sessionId)}/events${after}`);
+    source.onopen = () => {
+      retryMs = 1000;
+      connection.dataset.state = "live";
+      connection.textContent = "Live";
+    };
+    for (const type of ["status", "reply", "log"]) source.addEventListener(type, apply);
+    source.onerror = () => {
+      connection.dataset.state = "lost";
+      if (source.readyState !== EventSource.CLOSED) {
+        // The browser reconnects by itself and sends the last event id.
+        connection.textContent = "Reconnecting…";
+        return;
+      }
+      // The browser gave up (the server answered with an error): try again, later each time.
+      connection.textContent = `Connection lost; retrying in ${Math.round(retryMs / 1000)} s`;
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 15000);
+    };
+  };
+  connect();
+}
+
+async function load() {
+  document.getElementById("session-id").textContent = sessionId;
+  let session;
+  try {
+    const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}`);
+    const serverDate = Date.parse(response.headers.get("date") || "");
+    if (!Number.isNaN(serverDate) && Math.abs(Date.now() - serverDate) > 2000) {
+      clockSkew = Date.now() - serverDate;
+    }
+    session = await response.json();
+    if (!response.ok) throw new Error(session.error || response.statusText);
+  } catch (error) {
+    document.getElementById("battle-prompt").textContent = "Battle not found";
+    pageError.textContent = `Could not load battle ${sessionId}: ${error.message}`;
+    return;
+  }
+
+  document.title = `Vibe Arena: ${session.prompt}`;
+  document.getElementById("battle-prompt").textContent = session.prompt;
+  document.getElementById("session-pipeline").textContent = session.pipeline;
+  for (const record of session.runs) {
+    const card = new Card(record);
+    cards.set(record.id, card);
+    cardsElement.append(card.element);
+    card.renderRecord();
+  }
+  renderSummary();
+  follow();
+  setInterval(() => {
+    for (const card of cards.values()) card.tick();
+  }, 1000);
+}
+
+load();
