@@ -31,6 +31,7 @@ const SANDBOX: &str = "allow-scripts allow-forms allow-modals allow-popups";
 
 fn contestants_file(dir: &std::path::Path) -> std::path::PathBuf {
     let reply = common::fixtures().join("replies/sandbox-probe.md");
+    let broken = common::fixtures().join("cases/08-missing-build-script/reply-b-no-package-json.md");
     let text = format!(
         r#"
 [[contestants]]
@@ -47,6 +48,14 @@ provider = "replay"
 model = "recorded"
 replay = {reply:?}
 params = {{ chunk-delay-ms = 2 }}
+
+[[contestants]]
+id = "no-package"
+name = "Reply without package.json"
+provider = "replay"
+model = "recorded"
+replay = {broken:?}
+params = {{ chunk-delay-ms = 0 }}
 
 [[contestants]]
 id = "bold"
@@ -201,7 +210,7 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
     let home = chrome.open(&format!("{base}/"), 1440, 1000).await;
     home.wait_for(
         "the contestant picker",
-        "document.querySelectorAll('#contestants input[type=checkbox]').length === 4",
+        "document.querySelectorAll('#contestants input[type=checkbox]').length === 5",
         Duration::from_secs(20),
     )
     .await;
@@ -258,10 +267,11 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
     home.type_into("#prompt", PROMPT).await;
     home.click("#contestant-bold").await;
     home.click("#contestant-probe").await;
+    home.click("#contestant-no-package").await;
     let picked: Vec<String> = home
         .eval("[...document.querySelectorAll('#contestants input:checked')].map(b => b.value)")
         .await;
-    assert_eq!(picked, ["studio", "probe"]);
+    assert_eq!(picked, ["studio", "probe", "no-package"]);
     home.click("#start").await;
     let session_url = home
         .wait_for(
@@ -280,7 +290,7 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
     // for the probe to look for, collect its report, and measure layout shifts.
     tab.wait_for(
         "both cards",
-        "document.querySelectorAll('.card').length === 2",
+        "document.querySelectorAll('.card').length === 3",
         Duration::from_secs(20),
     )
     .await;
@@ -314,7 +324,7 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
             .id
             .clone()
     };
-    let (studio, probe) = (run_of("studio"), run_of("probe"));
+    let (studio, probe, broken) = (run_of("studio"), run_of("probe"), run_of("no-package"));
 
     // Watch the states go by on the live stream; cut the connection twice on the way.
     let mut seen = std::collections::BTreeMap::<String, Vec<String>>::new();
@@ -322,7 +332,7 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
     let mut finished_at = None;
     let deadline = std::time::Instant::now() + Duration::from_secs(1200);
     loop {
-        for run in [&studio, &probe] {
+        for run in [&studio, &probe, &broken] {
             let status = status_of(&tab, run).await;
             let states = seen.entry(run.clone()).or_default();
             if states.last() != Some(&status) {
@@ -403,6 +413,38 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
         cuts.len(),
         2,
         "the connection was cut while installing and building"
+    );
+
+    // The broken reply's card says, in words, which stage failed and why, and lists the
+    // validators' findings.
+    let broken_record = record(&broken);
+    assert_eq!(broken_record.failed_stage, Some(Status::Validating));
+    let failure: serde_json::Value = tab
+        .eval(&format!(
+            "(() => {{ const card = document.querySelector('#run-{broken}');
+                return {{ status: card.dataset.status,
+                          visible: !card.querySelector('.view-failure').hidden,
+                          title: card.querySelector('.failure-title').textContent,
+                          reason: card.querySelector('.failure-reason').textContent,
+                          checks: card.querySelector('.check-list').textContent }}; }})()"
+        ))
+        .await;
+    assert_eq!(failure["status"], "failed");
+    assert_eq!(failure["visible"], true);
+    assert_eq!(failure["title"], "Failed while checking the generated files");
+    assert_eq!(failure["reason"], broken_record.failure.clone().unwrap().as_str());
+    assert!(
+        failure["reason"].as_str().unwrap().contains("no package.json"),
+        "{failure:#}"
+    );
+    let first_error = broken_record
+        .diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic.severity == arena::plugin::Severity::Error)
+        .expect("an error diagnostic");
+    assert!(
+        failure["checks"].as_str().unwrap().contains(&first_error.message),
+        "{failure:#}"
     );
 
     // After each cut, the page's event stream came back by itself, saying where it was.
@@ -497,7 +539,7 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
     // The previews painted: each iframe's area holds a rendered page, not a blank.
     tab.wait_for(
         "both previews loaded",
-        "[...document.querySelectorAll('.card iframe')].every(f => f.dataset.loaded === 'yes')",
+        "[...document.querySelectorAll('.card[data-status=ready] iframe')].every(f => f.dataset.loaded === 'yes')",
         Duration::from_secs(30),
     )
     .await;
@@ -574,7 +616,7 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
     phone
         .wait_for(
             "both previews loaded on the phone",
-            "[...document.querySelectorAll('.card iframe')].every(f => f.dataset.loaded === 'yes')",
+            "[...document.querySelectorAll('.card[data-status=ready] iframe')].every(f => f.dataset.loaded === 'yes')",
             Duration::from_secs(30),
         )
         .await;
