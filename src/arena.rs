@@ -137,7 +137,15 @@ struct RunHandle {
     site: Mutex<Option<(Running, PortLease)>>,
     task: Mutex<Option<tokio::task::AbortHandle>>,
     last_visit: Mutex<Instant>,
+    /// Lines kept so far per log phase; see [`MAX_LOG_LINES`].
+    log_lines: Mutex<HashMap<String, usize>>,
 }
+
+/// A phase's log keeps at most this many lines, of at most [`MAX_LOG_LINE_CHARS`] each: a
+/// hostile site that prints without end must not grow the arena's memory, its event
+/// history or every watching browser's page without bound.
+const MAX_LOG_LINES: usize = 20_000;
+const MAX_LOG_LINE_CHARS: usize = 4_000;
 
 impl RunHandle {
     fn snapshot(&self) -> RunRecord {
@@ -186,7 +194,28 @@ impl RunHandle {
         self.session.emit(&id, kind);
     }
 
-    fn log(&self, phase: &str, line: String) {
+    fn log(&self, phase: &str, mut line: String) {
+        {
+            let mut counts = self.log_lines.lock().unwrap();
+            let kept = counts.entry(phase.to_owned()).or_default();
+            *kept += 1;
+            if *kept > MAX_LOG_LINES + 1 {
+                return;
+            }
+            if *kept == MAX_LOG_LINES + 1 {
+                line = format!(
+                    "[arena: the {phase} log is past {MAX_LOG_LINES} lines; the rest is not kept]"
+                );
+            }
+        }
+        if line.len() > MAX_LOG_LINE_CHARS {
+            let mut end = MAX_LOG_LINE_CHARS;
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            line.truncate(end);
+            line.push_str(" [arena: line cut]");
+        }
         let id = {
             let mut record = self.record.lock().unwrap();
             let log = record.logs.entry(phase.to_owned()).or_default();
@@ -346,6 +375,7 @@ impl Arena {
                 site: Mutex::new(None),
                 task: Mutex::new(None),
                 last_visit: Mutex::new(Instant::now()),
+                log_lines: Mutex::new(HashMap::new()),
             });
             self.inner
                 .runs
@@ -576,6 +606,7 @@ impl Arena {
         record.cost_usd = generated.cost_usd;
         record.diagnostics = generated.diagnostics.clone();
         record.edits = generated.edits.clone();
+        record.kept_files = generated.files.clone().into();
         record.files = generated
             .files
             .iter()

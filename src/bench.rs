@@ -35,7 +35,10 @@ pub async fn bench_command(args: BenchArgs) -> anyhow::Result<ExitCode> {
         (1..=6).contains(&args.contestants),
         "--contestants must be 1 to 6"
     );
-    let work = tempfile_dir()?;
+    if args.page {
+        return crate::bench_page::page_bench_command().await;
+    }
+    let work = tempfile_dir("arena-bench")?;
     let pipelines = arena::pipeline::PipelineSet::load(None);
     let pipeline = pipelines
         .pipelines
@@ -203,8 +206,9 @@ fn print_report(rows: &[(&str, arena::docker::BaselineTimes, Battle)]) {
     }
 }
 
-fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("arena-bench-{}", std::process::id()));
+/// A scratch folder `<temp>/<prefix>-<pid>`.
+pub fn tempfile_dir(prefix: &str) -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }

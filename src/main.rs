@@ -16,6 +16,7 @@ use arena::plugin::{self, PluginEngine, PluginSet};
 
 mod battle;
 mod bench;
+mod bench_page;
 
 #[derive(Parser)]
 #[command(name = "arena", version, about = "LLMs race to build the same website")]
@@ -33,7 +34,8 @@ enum Command {
     /// Serve the arena: its web pages, the HTTP API and the preview gateway.
     Serve(ServeArgs),
     /// Measure the arena against a bare install and build of the same project, cold and
-    /// warm, and print the figures.
+    /// warm (or, with --page, the battle page against a bare event-stream client), and
+    /// print the figures.
     Bench(BenchArgs),
     /// Run the plugin chain for each contestant and write a checked Next.js project per
     /// contestant: provider, reply extraction, path checks, validators.
@@ -105,6 +107,10 @@ struct BenchArgs {
     contestants: usize,
     #[arg(long, default_value = "Build a landing page for a coffee shop")]
     prompt: String,
+    /// Measure the battle page instead: how fast it replays a large battle's event stream
+    /// in Chromium, against a bare client reading the same stream (no builds).
+    #[arg(long)]
+    page: bool,
 }
 
 #[derive(Args)]

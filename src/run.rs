@@ -100,6 +100,12 @@ pub struct FileEntry {
     pub bytes: usize,
 }
 
+/// A run's checked files as the arena kept them in memory, validator edits applied: what
+/// the file viewer shows. The project folder on disk is mounted writable during install
+/// and build, so what is there afterwards is whatever the generated code left (links to
+/// host files included) and is never served.
+pub type KeptFiles = std::sync::Arc<[crate::plugin::SourceFile]>;
+
 /// Everything kept about one run.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunRecord {
@@ -118,6 +124,8 @@ pub struct RunRecord {
     pub reply: String,
     pub finish: Option<FinishReason>,
     pub files: Vec<FileEntry>,
+    #[serde(skip)]
+    pub kept_files: KeptFiles,
     pub diagnostics: Vec<RunDiagnostic>,
     pub edits: Vec<RecordedEdit>,
     /// Log text per phase: install, build, start, error.
@@ -147,6 +155,7 @@ impl RunRecord {
             reply: String::new(),
             finish: None,
             files: Vec::new(),
+            kept_files: KeptFiles::from([]),
             diagnostics: Vec::new(),
             edits: Vec::new(),
             logs: BTreeMap::new(),

@@ -293,6 +293,25 @@ impl Browser {
         Ok(shots)
     }
 
+    /// A blank tab of the shared Chromium at `width` x `height` CSS pixels, in front, for
+    /// tools that drive pages themselves (the page benchmark, the UI tests). It shares the
+    /// browser's default profile, unlike captures; the caller navigates it and closes it.
+    pub async fn blank_page(&self, width: u32, height: u32) -> Result<Page, ScreenshotError> {
+        check_viewport("page", width, height)?;
+        let instance = self.instance().await?;
+        let url = "about:blank";
+        let page = step("open a page", url, instance.browser.new_page(url)).await?;
+        let metrics = SetDeviceMetricsOverrideParams::new(
+            i64::from(width),
+            i64::from(height),
+            1.0,
+            width < MOBILE_BELOW,
+        );
+        step("set the viewport", url, page.execute(metrics)).await?;
+        step("bring the page to the front", url, page.bring_to_front()).await?;
+        Ok(page)
+    }
+
     /// The running Chromium's process id, if one is running.
     pub async fn process_id(&self) -> Option<u32> {
         let current = self.current.lock().await;

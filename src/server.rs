@@ -53,6 +53,7 @@ pub fn router(arena: Arena, preview_domain: &str) -> Router {
         .route("/api/sessions/{id}", get(session))
         .route("/api/sessions/{id}/events", get(session_events))
         .route("/api/runs/{id}", get(run))
+        .route("/api/runs/{id}/summary", get(run_summary_route))
         .route("/api/runs/{id}/logs/{phase}", get(run_log))
         .route("/api/runs/{id}/files/{*path}", get(run_file))
         .route("/api/runs/{id}/screenshots/{viewport}", get(run_screenshot))
@@ -349,14 +350,47 @@ async fn create_session(
     Ok((StatusCode::CREATED, Json(view(&arena, &session))))
 }
 
-async fn list_sessions(State(arena): State<Arena>) -> Json<Vec<SessionView>> {
-    Json(
-        arena
-            .sessions()
-            .iter()
-            .map(|session| view(&arena, session))
-            .collect(),
-    )
+/// A run without its text (reply, logs, the contents of validator edits): what a list or
+/// a watcher that follows the event stream needs, at a fraction of the size.
+fn run_summary(record: &RunRecord) -> serde_json::Value {
+    let mut value = serde_json::to_value(record).expect("run records serialise");
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("reply");
+        fields.remove("logs");
+        if let Some(serde_json::Value::Array(edits)) = fields.get_mut("edits") {
+            for edit in edits {
+                if let Some(edit) = edit.as_object_mut() {
+                    edit.remove("contents");
+                }
+            }
+        }
+    }
+    value
+}
+
+/// Every session, each run as a summary (`GET /api/runs/{id}` has the rest).
+async fn list_sessions(State(arena): State<Arena>) -> Json<serde_json::Value> {
+    let sessions = arena.sessions();
+    let views = sessions.iter().map(|session| {
+        serde_json::json!({
+            "id": session.id,
+            "prompt": session.prompt,
+            "pipeline": session.pipeline,
+            "created_ms": session.created_ms,
+            "runs": arena.runs_of(session).iter().map(run_summary).collect::<Vec<_>>(),
+        })
+    });
+    Json(views.collect())
+}
+
+async fn run_summary_route(
+    State(arena): State<Arena>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    arena
+        .run(&id)
+        .map(|record| Json(run_summary(&record)))
+        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))
 }
 
 async fn session(
@@ -469,8 +503,8 @@ async fn run_log(
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
-/// One file of a run's project as it was built (validator edits included). Only the files
-/// the run lists are served, so the path never reaches anything else in the run folder.
+/// One file of a run's project as the arena checked it (validator edits included), from
+/// memory: never from the project folder, which the generated code could write to.
 async fn run_file(
     State(arena): State<Arena>,
     Path((id, path)): Path<(String, String)>,
@@ -478,18 +512,16 @@ async fn run_file(
     let record = arena
         .run(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
-    if !record.files.iter().any(|file| file.path == path) {
-        return Err(ApiError::NotFound(format!("run {id} has no file {path}")));
-    }
-    let on_disk = arena.run_dir(&record).join("project").join(&path);
-    let bytes = tokio::fs::read(&on_disk)
-        .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
+    let file = record
+        .kept_files
+        .iter()
+        .find(|file| file.path == path)
+        .ok_or_else(|| ApiError::NotFound(format!("run {id} has no file {path}")))?;
     let headers = [
         (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     ];
-    Ok((headers, Body::from(bytes)).into_response())
+    Ok((headers, file.contents.clone()).into_response())
 }
 
 async fn run_screenshot(

@@ -31,7 +31,8 @@ const SANDBOX: &str = "allow-scripts allow-forms allow-modals allow-popups";
 
 fn contestants_file(dir: &std::path::Path) -> std::path::PathBuf {
     let reply = common::fixtures().join("replies/sandbox-probe.md");
-    let broken = common::fixtures().join("cases/08-missing-build-script/reply-b-no-package-json.md");
+    let broken =
+        common::fixtures().join("cases/08-missing-build-script/reply-b-no-package-json.md");
     let text = format!(
         r#"
 [[contestants]]
@@ -232,7 +233,7 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
         "{why}"
     );
 
-    // Every control is reachable from the keyboard, in order, up to the start button.
+    // Every control is reachable from the keyboard, up to the start button.
     home.eval::<bool>("(document.getElementById('prompt').focus(), true)")
         .await;
     let mut reached = Vec::new();
@@ -431,10 +432,19 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
         .await;
     assert_eq!(failure["status"], "failed");
     assert_eq!(failure["visible"], true);
-    assert_eq!(failure["title"], "Failed while checking the generated files");
-    assert_eq!(failure["reason"], broken_record.failure.clone().unwrap().as_str());
+    assert_eq!(
+        failure["title"],
+        "Failed while checking the generated files"
+    );
+    assert_eq!(
+        failure["reason"],
+        broken_record.failure.clone().unwrap().as_str()
+    );
     assert!(
-        failure["reason"].as_str().unwrap().contains("no package.json"),
+        failure["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no package.json"),
         "{failure:#}"
     );
     let first_error = broken_record
@@ -443,7 +453,10 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
         .find(|diagnostic| diagnostic.severity == arena::plugin::Severity::Error)
         .expect("an error diagnostic");
     assert!(
-        failure["checks"].as_str().unwrap().contains(&first_error.message),
+        failure["checks"]
+            .as_str()
+            .unwrap()
+            .contains(&first_error.message),
         "{failure:#}"
     );
 
@@ -465,7 +478,19 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
     let same: String = tab.eval("window.sameDocument").await;
     assert_eq!(same, "yes", "the page was reloaded");
 
-    // Nothing lost, nothing repeated: what the page shows equals the records.
+    // Nothing lost, nothing repeated: the page applied every event of the session exactly
+    // once (a server that ignored Last-Event-ID would have sent some twice), and what it
+    // shows equals the records.
+    let marks: serde_json::Value = tab
+        .eval("({ applied: document.body.dataset.eventsApplied, repeats: document.body.dataset.repeatsDropped })")
+        .await;
+    assert_eq!(marks["repeats"], "0", "events arrived twice: {marks}");
+    let applied: usize = marks["applied"].as_str().unwrap().parse().unwrap();
+    let total = session.subscribe(None).0.len();
+    assert!(
+        applied <= total && applied + 5 >= total,
+        "the page applied {applied} of {total} events"
+    );
     for id in [&studio, &probe] {
         let record = record(id);
         tab.wait_for(
@@ -478,8 +503,24 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
         )
         .await;
         for phase in ["install", "build", "start"] {
-            let shown = card_text(&tab, id, &format!("details[data-phase={phase}] pre")).await;
-            let kept = record.logs.get(phase).cloned().unwrap_or_default();
+            // The start log can still grow (the site prints while it serves): compare with
+            // the record as it is now, and give the page a moment to draw the last lines.
+            let mut shown = String::new();
+            let mut kept = String::new();
+            for _ in 0..20 {
+                shown = card_text(&tab, id, &format!("details[data-phase={phase}] pre")).await;
+                kept = arena
+                    .run(id)
+                    .unwrap()
+                    .logs
+                    .get(phase)
+                    .cloned()
+                    .unwrap_or_default();
+                if shown == kept {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
             assert!(!kept.is_empty(), "run {id} has no {phase} log");
             assert_eq!(shown, kept, "{phase} log of {id} differs from the record");
         }
@@ -524,6 +565,7 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
         "topLocation",
         "ownCookie",
         "ownStorage",
+        "topNavigation",
     ] {
         assert_eq!(
             found[attempt]["read"], false,
@@ -535,6 +577,20 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
         );
     }
     assert_eq!(found["ownOrigin"]["value"], "null", "{found:#}");
+    // Its attempts to stop itself through the API and to take over the tab changed nothing.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(arena.run(&probe).unwrap().status, Status::Ready);
+    let still: String = tab.eval("window.sameDocument + location.hash").await;
+    assert_eq!(still, "yes", "the preview navigated the arena's tab");
+    // And the studio's iframe did load its site through the gateway.
+    let studio_host = format!("host: {studio}.preview.localhost");
+    assert!(
+        relay
+            .requests_since(0)
+            .iter()
+            .any(|request| request.to_ascii_lowercase().contains(&studio_host)),
+        "no request for the studio's preview reached the gateway"
+    );
 
     // The previews painted: each iframe's area holds a rendered page, not a blank.
     tab.wait_for(

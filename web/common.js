@@ -40,7 +40,7 @@ export function el(tag, attributes = {}, ...children) {
 /** `83400` -> `1:23`, `4200` -> `4.2 s`. */
 export function formatDuration(ms) {
   if (ms < 0) ms = 0;
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.floor(ms / 1000);
   const minutes = Math.floor(seconds / 60);
   return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
@@ -80,6 +80,11 @@ export const STAGE_ACTIVITY = {
   capturing: "taking screenshots",
   scoring: "scoring the site",
 };
+
+/** The label of a state; an unknown one (from a newer server) shows as it is. */
+export function statusLabel(status) {
+  return STATUS_LABELS[status] || String(status);
+}
 
 export function isFinal(status) {
   return status === "ready" || status === "failed" || status === "terminated";

@@ -1,6 +1,6 @@
 // Home: type a prompt, pick contestants and a pipeline, start a battle.
 
-import { api, el, STATUS_LABELS } from "./common.js";
+import { api, el, statusLabel } from "./common.js";
 
 const MAX_CONTESTANTS = 6;
 
@@ -103,7 +103,7 @@ function renderRecent(sessions) {
     for (const run of session.runs) {
       counts.set(run.status, (counts.get(run.status) || 0) + 1);
     }
-    const summary = [...counts].map(([status, n]) => `${n} ${STATUS_LABELS[status].toLowerCase()}`);
+    const summary = [...counts].map(([status, n]) => `${n} ${statusLabel(status).toLowerCase()}`);
     const when = new Date(session.created_ms).toLocaleString();
     list.append(el("li", {},
       el("a", { href: `/sessions/${session.id}`, text: session.prompt }),

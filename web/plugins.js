@@ -40,7 +40,10 @@ async function load() {
 
   document.getElementById("plugins").replaceChildren(...plugins.plugins.map((plugin) =>
     cells(plugin.kind, plugin.id, `${plugin.name} ${plugin.version}`,
-      el("code", { text: plugin.source, title: `sha256 ${plugin.content_hash}` }), offers(plugin))));
+      el("span", {}, el("code", { text: plugin.source }),
+        el("span", { class: "muted small", title: `sha256 ${plugin.content_hash}`,
+          text: ` sha256 ${plugin.content_hash.slice(0, 12)}…` })),
+      offers(plugin))));
 
   document.getElementById("contestant-rows").replaceChildren(...contestants.map((contestant) =>
     cells(contestant.id, contestant.name, `${contestant.provider} · ${contestant.model}`,

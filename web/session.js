@@ -7,7 +7,7 @@
 // run's record is fetched for what events do not carry (files, checks, screenshots, scores).
 
 import {
-  api, el, formatBytes, formatDuration, isFinal, STAGE_ACTIVITY, STATUS_LABELS,
+  api, el, formatBytes, formatDuration, isFinal, STAGE_ACTIVITY, statusLabel,
 } from "./common.js";
 
 const SANDBOX = "allow-scripts allow-forms allow-modals allow-popups";
@@ -27,12 +27,21 @@ const STAGE_PHASE = {
   scoring: "start",
 };
 /** The sizes a live preview is laid out at before it is scaled into its card. */
+/** The stages whose times a card shows, in order; healthy counts with starting. */
+const TIMED_STAGES = ["queued", "generating", "validating", "installing", "building", "starting",
+  "capturing", "scoring"];
 const FRAMES = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 390, height: 844 },
 };
 
-const sessionId = decodeURIComponent(location.pathname.split("/")[2] || "");
+const sessionId = (() => {
+  try {
+    return decodeURIComponent(location.pathname.split("/")[2] || "");
+  } catch {
+    return ""; // a mangled address: no session has that id
+  }
+})();
 const cardsElement = document.getElementById("cards");
 const summary = document.getElementById("battle-summary");
 const connection = document.getElementById("connection");
@@ -40,6 +49,32 @@ const pageError = document.getElementById("page-error");
 
 /** Run id -> Card. */
 const cards = new Map();
+const utf8 = new TextEncoder();
+/** Cards with text received but not drawn yet, and the last event applied. */
+const undrawn = new Set();
+let drawScheduled = false;
+let appliedSeq = null;
+let appliedCount = 0;
+let repeatsDropped = 0;
+
+function scheduleDraw(card) {
+  if (card) undrawn.add(card);
+  if (drawScheduled) return;
+  drawScheduled = true;
+  const draw = () => {
+    drawScheduled = false;
+    for (const each of undrawn) each.draw();
+    undrawn.clear();
+    // How far the page has caught up, for tools that watch it (the page benchmark, tests).
+    const marks = document.body.dataset;
+    marks.lastEvent = String(appliedSeq);
+    marks.eventsApplied = String(appliedCount);
+    marks.repeatsDropped = String(repeatsDropped);
+  };
+  // A hidden tab runs no animation frames; a timer keeps it current for when it is shown.
+  if (document.visibilityState === "visible") requestAnimationFrame(draw);
+  else setTimeout(draw, 250);
+}
 /** Browser clock minus server clock, so timers agree with the server's timestamps. */
 let clockSkew = 0;
 
@@ -58,6 +93,9 @@ class Card {
     this.failedStage = null;
     this.reason = null;
     this.logs = Object.fromEntries(PHASES.map(([phase]) => [phase, []]));
+    this.pendingReply = "";
+    this.replyBytes = 0;
+    this.pendingLines = {};
     this.livePhase = null;
     this.mode = null; // picked by the person: "live-desktop", "live-phone" or "shot:<viewport>"
     this.shownFile = null;
@@ -70,16 +108,18 @@ class Card {
   build() {
     const { contestant } = this.record;
     const nameId = `name-${this.id}`;
-    this.badge = el("span", { class: "badge", role: "status", "aria-live": "polite" });
+    // Not a live region: replaying a battle would announce every change of every card; the
+    // battle's summary line announces progress instead.
+    this.badge = el("span", { class: "badge" });
     this.timer = el("span", { class: "timer", title: "Time since the run was queued" });
     this.caption = el("span", { class: "caption-text" });
     this.stageTimer = el("span", { class: "stage-timer" });
 
     this.waitingView = el("div", { class: "view view-waiting" },
       el("p", { text: "Waiting for its turn…" }));
-    this.replyView = el("pre", { class: "view view-text", tabindex: "0",
+    this.replyView = el("pre", { class: "view view-text", tabindex: "0", role: "log",
       "aria-label": `Reply of ${contestant.name}, as it streams` });
-    this.logView = el("pre", { class: "view view-text", tabindex: "0",
+    this.logView = el("pre", { class: "view view-text", tabindex: "0", role: "log",
       "aria-label": `Live log of ${contestant.name}` });
     this.frame = el("iframe", {
       sandbox: SANDBOX,
@@ -112,10 +152,17 @@ class Card {
     this.openLive = el("a", { class: "open-live", target: "_blank", rel: "noopener noreferrer",
       "aria-disabled": "true", "aria-label": "Open the live site in a new tab", text: "Open ↗" });
     this.stopButton = el("button", { type: "button", class: "stop", disabled: true,
-      text: "Stop", onclick: () => this.stop() });
+      text: "Stop", "aria-label": `Stop ${contestant.name}`, onclick: () => this.stop() });
     this.controls.append(this.liveDesktop, this.livePhone, this.shotButtons);
 
+    // Every stage has its slot from the start, so times arriving never re-wrap the line.
     this.stageTimes = el("p", { class: "stage-times" });
+    this.stageSlots = new Map(TIMED_STAGES.map((stage) => {
+      const value = el("span", { class: "stage-value", text: "–" });
+      this.stageTimes.append(el("span", { class: "stage-time" },
+        el("span", { class: "muted", text: `${statusLabel(stage)} ` }), value));
+      return [stage, value];
+    }));
     this.usage = el("p", { class: "usage" });
 
     this.phaseLogs = {};
@@ -173,19 +220,35 @@ class Card {
       "aria-label": label, text, onclick: () => { this.mode = mode; this.render(); } });
   }
 
-  /** Applies one event of the session's stream. */
+  /**
+   * Applies one event of the session's stream. Text is kept at once but drawn once per
+   * frame: a battle's history is thousands of chunks and lines, and touching the page for
+   * each would make replaying it take minutes.
+   */
   handle(event) {
     if (event.type === "reply") {
-      this.appendText(this.replyView, event.text);
-      this.replyText.append(event.text);
-      this.replyCount.textContent = formatBytes(this.replyText.textContent.length);
+      this.pendingReply += event.text;
+      this.replyBytes += utf8.encode(event.text).length;
+      scheduleDraw(this);
     } else if (event.type === "log") {
-      this.appendLog(event.phase, event.line);
+      const log = this.logs[event.phase] || (this.logs[event.phase] = []);
+      log.push(event.line);
+      this.pendingLines[event.phase] = `${this.pendingLines[event.phase] || ""}${event.line}\n`;
+      scheduleDraw(this);
     } else if (event.type === "status") {
+      this.draw();
       this.status = event.status;
       this.enteredAt = event.at_ms;
       if (isFinal(event.status)) this.endedAt = this.endedAt ?? event.at_ms;
-      if (event.status === "failed") this.failedStage = event.stage;
+      if (event.status === "failed") {
+        this.failedStage = event.stage;
+        // The arena keeps the reason as the run's error log; it comes only in this event.
+        if (event.reason) {
+          this.logs.error.push(event.reason);
+          this.pendingLines.error = `${this.pendingLines.error || ""}${event.reason}\n`;
+          scheduleDraw(this);
+        }
+      }
       if (event.reason) this.reason = event.reason;
       this.render();
       this.refresh();
@@ -193,15 +256,24 @@ class Card {
     }
   }
 
-  appendLog(phase, line) {
-    const log = this.logs[phase] || (this.logs[phase] = []);
-    log.push(line);
-    const section = this.phaseLogs[phase];
-    if (section) {
-      section.pre.append(`${line}\n`);
-      section.count.textContent = `${log.length} ${log.length === 1 ? "line" : "lines"}`;
+  /** Puts the text received since the last frame on the page. */
+  draw() {
+    if (this.pendingReply) {
+      this.appendText(this.replyView, this.pendingReply);
+      this.replyText.append(this.pendingReply);
+      this.replyCount.textContent = formatBytes(this.replyBytes);
+      this.pendingReply = "";
     }
-    if (phase === this.livePhase) this.appendText(this.logView, `${line}\n`);
+    for (const [phase, text] of Object.entries(this.pendingLines)) {
+      const section = this.phaseLogs[phase];
+      if (section) {
+        const count = this.logs[phase].length;
+        section.pre.append(text);
+        section.count.textContent = `${count} ${count === 1 ? "line" : "lines"}`;
+      }
+      if (phase === this.livePhase) this.appendText(this.logView, text);
+    }
+    this.pendingLines = {};
   }
 
   /** Appends streamed text, following the end unless the reader has scrolled up. */
@@ -221,7 +293,7 @@ class Card {
     try {
       do {
         this.refreshAgain = false;
-        this.record = await api(`/api/runs/${this.id}`);
+        this.record = await api(`/api/runs/${this.id}/summary`);
         this.renderRecord();
       } while (this.refreshAgain);
     } catch (error) {
@@ -257,10 +329,11 @@ class Card {
   }
 
   render() {
+    this.draw();
     const status = this.status;
     this.element.dataset.status = status;
     this.badge.dataset.status = status;
-    this.badge.textContent = STATUS_LABELS[status];
+    this.badge.textContent = statusLabel(status);
 
     const view = this.currentView();
     const phase = STAGE_PHASE[status] || null;
@@ -316,7 +389,7 @@ class Card {
     if (view === "log") {
       if (status === "capturing") return "Taking screenshots";
       if (status === "scoring") return "Scoring";
-      return `${STATUS_LABELS[status]}: ${this.livePhase} log`;
+      return `${statusLabel(status)}: ${this.livePhase} log`;
     }
     if (view.startsWith("live")) return `Live site${view === "live-phone" ? " at phone width" : ""}`;
     if (view.startsWith("shot:")) return `Screenshot: ${view.slice("shot:".length)}`;
@@ -372,17 +445,22 @@ class Card {
     if (this.shotButtons.children.length !== shots.length) {
       this.shotButtons.replaceChildren(...shots.map((shot) => {
         const button = this.modeButton(`${shot.viewport} shot`, `shot:${shot.viewport}`,
-          `Screenshot at ${shot.viewport} size, ${shot.width} by ${shot.height}`);
+          `${shot.viewport} shot: screenshot at ${shot.width} by ${shot.height}`);
         button.dataset.viewport = shot.viewport;
         button.disabled = false;
         return button;
       }));
     }
 
-    this.stageTimes.replaceChildren(...record.stage_ms
-      .filter(([stage]) => stage !== "queued" || record.stage_ms.length === 1)
-      .map(([stage, ms]) => el("span", { class: "stage-time" },
-        el("span", { class: "muted", text: `${STATUS_LABELS[stage]} ` }), formatDuration(ms))));
+    // The time queued counts the wait for a build slot too.
+    const totals = new Map();
+    for (const [stage, ms] of record.stage_ms) {
+      const slot = stage === "healthy" ? "starting" : stage;
+      totals.set(slot, (totals.get(slot) || 0) + ms);
+    }
+    for (const [stage, value] of this.stageSlots) {
+      value.textContent = totals.has(stage) ? formatDuration(totals.get(stage)) : "–";
+    }
 
     const usage = record.usage;
     const finish = record.finish ? ` · finished: ${record.finish.kind}` : "";
@@ -399,7 +477,8 @@ class Card {
   renderFiles() {
     const { files, edits } = this.record;
     this.filesCount.textContent = files.length ? `${files.length}` : "";
-    if (this.fileList.children.length === files.length) return;
+    const removed = edits.filter((edit) => edit.op === "delete");
+    if (this.fileList.children.length === files.length + removed.length) return;
     const editedBy = new Map(edits.filter((edit) => edit.op === "write")
       .map((edit) => [edit.path, edit.validator]));
     this.fileList.replaceChildren(...files.map((file) => {
@@ -409,7 +488,6 @@ class Card {
         el("span", { class: "muted small", text: ` ${formatBytes(file.bytes)}${note}` }));
       return el("li", {}, button);
     }));
-    const removed = edits.filter((edit) => edit.op === "delete");
     for (const edit of removed) {
       this.fileList.append(el("li", { class: "muted small",
         text: `${edit.path} · removed by ${edit.validator}` }));
@@ -422,16 +500,20 @@ class Card {
     }
     button.setAttribute("aria-current", "true");
     this.fileName.textContent = path;
+    // Clicks can outrun answers: only the last file asked for is shown.
+    const request = (this.fileRequest = (this.fileRequest || 0) + 1);
+    let text;
     try {
       const encoded = path.split("/").map(encodeURIComponent).join("/");
       const response = await fetch(`/api/runs/${this.id}/files/${encoded}`);
       if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-      this.fileText.textContent = await response.text();
-      this.fileText.hidden = false;
+      text = await response.text();
     } catch (error) {
-      this.fileText.hidden = false;
-      this.fileText.textContent = `Could not load ${path}: ${error.message}`;
+      text = `Could not load ${path}: ${error.message}`;
     }
+    if (request !== this.fileRequest) return;
+    this.fileText.textContent = text;
+    this.fileText.hidden = false;
   }
 
   renderChecks() {
@@ -470,7 +552,7 @@ class Card {
       el("tbody", {}, ...scores.map((metric) => el("tr", {},
         el("td", { text: metric.scorer }),
         el("td", { text: metric.name }),
-        el("td", { text: `${Number(metric.value.toFixed(3))} ${metric.unit}` })))));
+        el("td", { text: formatMetric(metric) })))));
   }
 
   /** Updates the timers; called every second. */
@@ -481,11 +563,17 @@ class Card {
   }
 }
 
+function formatMetric(metric) {
+  if (metric.unit === "bool") return metric.value ? "yes" : "no";
+  if (metric.unit === "s") return formatDuration(metric.value * 1000);
+  return `${Number(metric.value.toFixed(3))} ${metric.unit}`;
+}
+
 function renderSummary() {
   const counts = new Map();
   for (const card of cards.values()) counts.set(card.status, (counts.get(card.status) || 0) + 1);
   const finished = [...cards.values()].filter((card) => isFinal(card.status)).length;
-  const parts = [...counts].map(([status, n]) => `${n} ${STATUS_LABELS[status].toLowerCase()}`);
+  const parts = [...counts].map(([status, n]) => `${n} ${statusLabel(status).toLowerCase()}`);
   const state = finished === cards.size ? "Finished" : `${finished} of ${cards.size} finished`;
   summary.textContent = `${state}: ${parts.join(", ")}`;
 }
@@ -494,18 +582,46 @@ function renderSummary() {
 function follow() {
   let lastSeq = null;
   let retryMs = 1000;
+  let source = null;
+
+  const ended = () => [...cards.values()].every((card) =>
+    card.status === "failed" || card.status === "terminated");
 
   const apply = (message) => {
     const event = JSON.parse(message.data);
-    if (lastSeq !== null && event.seq <= lastSeq) return;
+    if (lastSeq !== null && event.seq <= lastSeq) {
+      repeatsDropped += 1;
+      return;
+    }
     lastSeq = event.seq;
+    appliedSeq = event.seq;
+    appliedCount += 1;
     const card = cards.get(event.run);
     if (card) card.handle(event);
+    // Also records how far the page has come, once drawn.
+    scheduleDraw(card);
+    // Nothing more can happen to a battle whose runs all ended: free the connection
+    // (browsers allow only a few per host, shared by every arena tab).
+    if (event.type === "status" && ended()) {
+      source.close();
+      connection.dataset.state = "ended";
+      connection.textContent = "";
+    }
   };
 
-  const connect = () => {
+  const connect = async () => {
+    if (lastSeq !== null) {
+      // A server that restarted has forgotten the battle: say so rather than retry forever.
+      const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}`)
+        .catch(() => null);
+      if (response && response.status === 404) {
+        connection.dataset.state = "lost";
+        connection.textContent = "The server no longer has this battle (it was restarted).";
+        return;
+      }
+    }
     const after = lastSeq === null ? "" : `?after=${lastSeq}`;
-    const source = new EventSource(`/api/sessions/${encodeURIComponent(sessionId)}/events${after}`);
+    source = new EventSource(`/api/sessions/${encodeURIComponent(sessionId)}/events${after}`);
     source.onopen = () => {
       retryMs = 1000;
       connection.dataset.state = "live";

@@ -4,54 +4,30 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+use chromiumoxide::Page;
 use chromiumoxide::cdp::browser_protocol::page::CaptureScreenshotFormat;
 use chromiumoxide::cdp::js_protocol::runtime::{EventConsoleApiCalled, EventExceptionThrown};
 use chromiumoxide::page::ScreenshotParams;
-use chromiumoxide::{Browser, BrowserConfig, Page};
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
 
+/// The arena's own shared-Chromium wrapper, with tabs a test can drive.
 pub struct Chrome {
-    browser: Browser,
-    handler: tokio::task::JoinHandle<()>,
-    _profile: tempfile::TempDir,
+    browser: arena::screenshot::Browser,
 }
 
 impl Chrome {
     pub async fn launch() -> Self {
-        let profile = tempfile::tempdir().unwrap();
-        let executable = arena::screenshot::find_on_path().expect("Chromium on PATH");
-        let mut config = BrowserConfig::builder()
-            .chrome_executable(executable)
-            .user_data_dir(profile.path())
-            .viewport(None)
-            .request_timeout(Duration::from_secs(60))
-            .arg("disable-gpu");
-        if arena::screenshot::running_as_root() {
-            config = config.no_sandbox();
-        }
-        let (browser, mut handler) = Browser::launch(config.build().unwrap())
+        let browser = arena::screenshot::Browser::launch(Default::default())
             .await
             .expect("Chromium starts");
-        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
-        Self {
-            browser,
-            handler,
-            _profile: profile,
-        }
+        Self { browser }
     }
 
-    /// A new tab at `width` x `height` CSS pixels (mobile emulation below 768) showing `url`.
+    /// A new tab at `width` x `height` CSS pixels (mobile emulation below 768) showing `url`,
+    /// with its console recorded from the start.
     pub async fn open(&self, url: &str, width: u32, height: u32) -> Tab {
-        let page = self.browser.new_page("about:blank").await.unwrap();
-        let metrics = SetDeviceMetricsOverrideParams::new(
-            i64::from(width),
-            i64::from(height),
-            1.0,
-            width < 768,
-        );
-        page.execute(metrics).await.unwrap();
+        let page = self.browser.blank_page(width, height).await.unwrap();
 
         let console = Arc::new(Mutex::new(Vec::new()));
         let mut calls = page
@@ -82,15 +58,12 @@ impl Chrome {
             }
         });
 
-        page.bring_to_front().await.unwrap();
         page.goto(url).await.unwrap();
         Tab { page, console }
     }
 
-    pub async fn close(mut self) {
-        let _ = self.browser.close().await;
-        let _ = self.browser.wait().await;
-        self.handler.abort();
+    pub async fn close(self) {
+        self.browser.close().await;
     }
 }
 
