@@ -536,6 +536,18 @@ impl Arena {
         for id in ids {
             self.stop(&id, reason).await;
         }
+        // A stage stopped halfway (a build container being created as its task was
+        // aborted) can leave a container the run no longer knows about.
+        match self
+            .inner
+            .sandbox
+            .remove_instance(&self.inner.instance)
+            .await
+        {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "Removed containers of stopped stages."),
+            Err(error) => tracing::warn!(%error, "Could not sweep this arena's containers."),
+        }
     }
 
     /// Takes one run from its contestant's reply to a ready preview.
@@ -573,6 +585,12 @@ impl Arena {
                 Stage::Validating => Status::Validating,
             };
             run.fail(stage, failure.reason.clone());
+            // The reply is what explains a failed generation: keep it beside the report.
+            let kept = std::fs::create_dir_all(&run_dir)
+                .and_then(|()| std::fs::write(run_dir.join("reply.md"), &generated.reply));
+            if let Err(error) = kept {
+                tracing::warn!(run = %record.id, %error, "Could not keep the reply.");
+            }
             self.finish(&run, &pipeline, &prompt, &generated, &run_dir)
                 .await;
             return;

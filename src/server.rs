@@ -500,7 +500,11 @@ async fn run_log(
         )));
     }
     let text = record.logs.get(&phase).cloned().unwrap_or_default();
-    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    Ok((headers, text).into_response())
 }
 
 /// One file of a run's project as the arena checked it (validator edits included), from

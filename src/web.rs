@@ -32,14 +32,19 @@ pub fn content_security_policy(preview_domain: &str) -> String {
     )
 }
 
-/// Serves one page with the arena's policy.
+/// Serves one page with the arena's policy; never without it.
 pub fn page(name: &str, policy: &str, request_headers: &HeaderMap) -> Response {
+    let Ok(policy) = HeaderValue::from_str(policy) else {
+        tracing::error!(
+            policy,
+            "The page policy is not a valid header; check the preview domain."
+        );
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
     let mut response = file(name, request_headers);
-    if let Ok(value) = HeaderValue::from_str(policy) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_SECURITY_POLICY, value);
-    }
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, policy);
     response
 }
 

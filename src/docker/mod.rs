@@ -206,6 +206,14 @@ impl Sandbox {
         self.remove_containers(ids).await
     }
 
+    /// Removes every container of this arena instance, whatever its run, phase or state.
+    pub async fn remove_instance(&self, instance: &str) -> Result<usize, Error> {
+        let label = format!("{LABEL_INSTANCE}={instance}");
+        let ids = self.containers_with_label(&label).await?.into_iter();
+        self.remove_containers(ids.map(|(id, _)| id).collect())
+            .await
+    }
+
     /// Removes every container of one run, whatever its phase or state.
     pub async fn remove_run(&self, run: &str) -> Result<usize, Error> {
         let label = format!("{LABEL_RUN}={run}");
