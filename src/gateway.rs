@@ -223,8 +223,8 @@ impl Gateway {
                     StatusCode::GONE,
                     &format!("The preview of {run_id} has ended"),
                     &format!(
-                        "The run ended: {}. Its site is no longer served; its screenshots and \
-                         logs stay in the arena.",
+                        "The run ended: {}. Nothing is served for it now; its logs (and its \
+                         screenshots, if it got that far) stay in the arena.",
                         escape(&reason)
                     ),
                     None,

@@ -193,10 +193,29 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
     let dir = tempfile::tempdir().unwrap();
     let backend = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let relay = Relay::start(backend.local_addr().unwrap().port()).await;
+    // The bundled pipelines plus a broken one, and a plugin folder holding a broken
+    // component, for the plugins page to report.
+    let pipelines = dir.path().join("pipelines");
+    std::fs::create_dir_all(&pipelines).unwrap();
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+    for entry in std::fs::read_dir(bundled).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, pipelines.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        pipelines.join("broken.toml"),
+        "[pipeline]\nid = \"broken\"\nname = \"Broken\"\nbogus_key = 1\n",
+    )
+    .unwrap();
+    let plugin_dir = dir.path().join("plugins");
+    std::fs::create_dir_all(&plugin_dir).unwrap();
+    std::fs::write(plugin_dir.join("garbage.wasm"), b"not a component").unwrap();
     let config = ArenaConfig {
         data_dir: dir.path().join("data"),
         contestants_file: Some(contestants_file(dir.path())),
         gateway_port: Some(relay.port),
+        pipelines_dir: Some(pipelines),
+        plugin_dirs: vec![plugin_dir],
         ..ArenaConfig::default()
     };
     let arena = Arena::start(config)
@@ -715,8 +734,11 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
     for expected in [
         "bundled template.wasm",
         "bundled replay.wasm",
-        "nextjs",
+        "nextjs.toml",
         "not-installed",
+        "garbage.wasm",
+        "broken.toml",
+        "bogus_key",
     ] {
         assert!(
             text.contains(expected),

@@ -26,10 +26,12 @@ const STAGE_PHASE = {
   capturing: "start",
   scoring: "start",
 };
-/** The sizes a live preview is laid out at before it is scaled into its card. */
+/** How long a hidden tab keeps its event stream open. */
+const PARK_AFTER_MS = 60_000;
 /** The stages whose times a card shows, in order; healthy counts with starting. */
 const TIMED_STAGES = ["queued", "generating", "validating", "installing", "building", "starting",
   "capturing", "scoring"];
+/** The sizes a live preview is laid out at before it is scaled into its card. */
 const FRAMES = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 390, height: 844 },
@@ -583,6 +585,7 @@ function follow() {
   let lastSeq = null;
   let retryMs = 1000;
   let source = null;
+  let finished = false;
 
   const ended = () => [...cards.values()].every((card) =>
     card.status === "failed" || card.status === "terminated");
@@ -604,10 +607,31 @@ function follow() {
     // (browsers allow only a few per host, shared by every arena tab).
     if (event.type === "status" && ended()) {
       source.close();
+      finished = true;
       connection.dataset.state = "ended";
       connection.textContent = "";
     }
   };
+
+  // A tab left in the background for a while gives its connection back, and picks the
+  // stream up where it left it when it is shown again.
+  let parked = false;
+  let parkTimer = null;
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") {
+      parkTimer = setTimeout(() => {
+        if (finished || !source) return;
+        source.close();
+        parked = true;
+      }, PARK_AFTER_MS);
+    } else {
+      clearTimeout(parkTimer);
+      if (parked) {
+        parked = false;
+        connect();
+      }
+    }
+  });
 
   const connect = async () => {
     if (lastSeq !== null) {
