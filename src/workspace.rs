@@ -12,7 +12,8 @@
 //!   the root is rejected; one that stays inside, such as `app/../page.js`, is kept under its
 //!   normalised name (`page.js`), so a model's harmless detour costs it nothing.
 //! - Rejected outright: empty paths, absolute paths (`/x`, `\x`, `C:\x`, `C:x`, UNC
-//!   `\\server\share`), NUL and other control characters, characters Windows forbids in
+//!   `\\server\share`), NUL and other control characters, invisible format characters
+//!   (bidirectional overrides, zero-width spaces), characters Windows forbids in
 //!   names (`<>:"|?*`), empty segments (`a//b`, a trailing `/`), segments with leading or
 //!   trailing spaces or a trailing dot, Windows device names (`CON`, `NUL`, `COM1`, `LPT1`,
 //!   ... with any extension), over-long paths and segments, and anything under
@@ -33,6 +34,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tracing::debug;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
 
 /// Longest accepted normalised path, in bytes. Deep Next.js routes stay far below this, and it
 /// leaves room for the workspace's own prefix under filesystem and Windows path limits.
@@ -151,6 +153,18 @@ fn normalise(literal: &str) -> Result<String, String> {
     }
     if let Some(c) = literal.chars().find(|c| c.is_control()) {
         return Err(format!("contains the control character U+{:04X}", c as u32));
+    }
+    // Invisible format characters (bidirectional overrides, zero-width spaces and joiners,
+    // the byte-order mark) are harmless to the disk but make a name read as another one
+    // in the arena's file list: `app/page.js` could hide `app/page\u{202E}sj.exe`.
+    if let Some(c) = literal
+        .chars()
+        .find(|c| c.general_category() == GeneralCategory::Format)
+    {
+        return Err(format!(
+            "contains the invisible format character U+{:04X}, which can disguise the name",
+            c as u32
+        ));
     }
     if literal.starts_with("\\\\") || literal.starts_with("//") {
         return Err("is a UNC network path; paths must be relative to the project root".into());

@@ -263,6 +263,30 @@ fn control_characters_empty_segments_and_odd_names_are_rejected() {
 }
 
 #[test]
+fn invisible_format_characters_that_disguise_names_are_rejected() {
+    let bad = [
+        "app/page\u{202E}sj.exe", // right-to-left override: shows as "app/pageexe.js"
+        "app/pa\u{200B}ge.js",    // zero-width space
+        "components/\u{FEFF}Nav.js", // byte-order mark
+        "app/\u{2066}page.js",    // left-to-right isolate
+        "lib/a\u{200D}b.js",      // zero-width joiner
+    ];
+    let good = ["app/café.js", "app/日本語/page.js", "app/emoji-🎉.js"];
+    let tree = check_tree(
+        entries(&[&bad[..], &good[..]].concat()),
+        &TreeLimits::default(),
+    );
+    assert_eq!(rejected(&tree), bad);
+    let mut kept = kept(&tree);
+    kept.sort_unstable();
+    let mut good = good.to_vec();
+    good.sort_unstable();
+    assert_eq!(kept, good);
+    let why = reason(&tree, "app/page\u{202E}sj.exe");
+    assert!(why.contains("U+202E") && why.contains("disguise"), "{why}");
+}
+
+#[test]
 fn windows_reserved_names_are_rejected_with_any_extension() {
     let reserved = [
         "CON",
