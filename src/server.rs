@@ -415,9 +415,12 @@ struct EventsQuery {
 async fn session_events(
     State(arena): State<Arena>,
     Path(id): Path<String>,
-    Query(query): Query<EventsQuery>,
+    query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::BadRequest("`after` must be an event number, as in ?after=41".into())
+    })?;
     let session = arena
         .session(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;

@@ -772,6 +772,17 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
         .await
         .unwrap();
     assert_eq!(outside.status(), 404);
+    let bad_resume = client
+        .get(format!("{base}/api/sessions/{session_id}/events?after=abc"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_resume.status(), 400);
+    let body: serde_json::Value = serde_json::from_str(&bad_resume.text().await.unwrap()).unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("?after="),
+        "{body}"
+    );
 
     // Stop from the card: the badge turns to terminated and the screenshot replaces the
     // live preview.
