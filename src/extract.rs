@@ -132,7 +132,7 @@ pub fn extract(reply: &str) -> Result<Extraction, ExtractError> {
     }
 
     let extraction = Extraction {
-        files: found.files,
+        files: found.in_reply_order(),
         warnings: found.warnings,
     };
     debug!(
@@ -146,6 +146,12 @@ pub fn extract(reply: &str) -> Result<Extraction, ExtractError> {
 
 struct Collector {
     files: Vec<ExtractedFile>,
+    /// The reply line each file of `files` starts on. Tags are read before fenced blocks,
+    /// so files arrive out of reply order; lines put them back in it, and decide which of
+    /// two versions of a path is the last one.
+    file_lines: Vec<usize>,
+    /// The reply line of the file about to be added; set by each format's reader.
+    line: usize,
     warnings: Vec<String>,
     /// Where each path sits in `files`, so a reply of many files stays linear.
     index: std::collections::HashMap<String, usize>,
@@ -158,6 +164,8 @@ impl Default for Collector {
     fn default() -> Self {
         Self {
             files: Vec::new(),
+            file_lines: Vec::new(),
+            line: 0,
             warnings: Vec::new(),
             index: std::collections::HashMap::new(),
             tail_budget: 20 * MAX_TAIL_LINES,
@@ -167,20 +175,28 @@ impl Default for Collector {
 
 impl Collector {
     fn add(&mut self, path: &str, contents: &str, complete: bool, label: &'static str) {
+        let line = self.line;
         if let Some(&earlier) = self.index.get(path) {
+            self.warnings.push(format!(
+                "{path}: written more than once in the reply; the last version is kept"
+            ));
+            if self.file_lines[earlier] > line {
+                // The version kept so far comes later in the reply.
+                return;
+            }
             // The earlier version goes; the slot is reused by the file that replaces it.
             let last = self.files.len() - 1;
             self.files.swap(earlier, last);
             self.files.pop();
+            self.file_lines.swap(earlier, last);
+            self.file_lines.pop();
             if earlier < self.files.len() {
                 self.index.insert(self.files[earlier].path.clone(), earlier);
             }
             self.index.remove(path);
-            self.warnings.push(format!(
-                "{path}: written more than once in the reply; the last version is kept"
-            ));
         }
         self.index.insert(path.to_string(), self.files.len());
+        self.file_lines.push(line);
         if !complete {
             self.warnings.push(format!(
                 "{path}: the reply ends inside this file, so it is incomplete (output truncated?)"
@@ -196,6 +212,18 @@ impl Collector {
 
     fn warn(&mut self, warning: String) {
         self.warnings.push(warning);
+    }
+
+    /// The files sorted by where they start in the reply (a stable sort: entries of one
+    /// JSON list keep their order).
+    fn in_reply_order(&mut self) -> Vec<ExtractedFile> {
+        let lines = std::mem::take(&mut self.file_lines);
+        let mut files: Vec<(usize, ExtractedFile)> = lines
+            .into_iter()
+            .zip(std::mem::take(&mut self.files))
+            .collect();
+        files.sort_by_key(|(line, _)| *line);
+        files.into_iter().map(|(_, file)| file).collect()
     }
 }
 
@@ -224,9 +252,10 @@ fn embedded_json(lines: &[&str], found: &mut Collector) {
     let text = lines.join("\n");
     let mut offset = 0;
     let mut attempts = 0;
-    for line in lines {
+    for (number, line) in lines.iter().enumerate() {
         if line.trim_start().starts_with(['{', '[']) && attempts < MAX_ATTEMPTS {
             attempts += 1;
+            found.line = number;
             let start = offset + (line.len() - line.trim_start().len());
             let mut values = serde_json::Deserializer::from_str(&text[start..]).into_iter();
             if let Some(Ok(value)) = values.next()
@@ -340,6 +369,10 @@ fn extract_tags(text: &str, found: &mut Collector) -> String {
     let mut rest = String::with_capacity(text.len());
     let mut copied = 0;
     let mut search = 0;
+    // Lines before `counted`, kept up to date as tags are found, so that many tags stay
+    // linear. `rest` keeps every line of the text, so these are reply lines for fences too.
+    let mut counted = 0;
+    let mut line = 0;
 
     while let Some((start, kind)) = next_open_tag(text, search) {
         let attrs_start = start + 1 + kind.name.len();
@@ -367,6 +400,9 @@ fn extract_tags(text: &str, found: &mut Collector) -> String {
             Some(at) => (open_end + at, open_end + at + kind.close.len(), true),
             None => (text.len(), text.len(), false),
         };
+        line += text[counted..start].matches('\n').count();
+        counted = start;
+        found.line = line;
         found.add(
             path,
             tag_body(&text[open_end..body_end]),
@@ -797,6 +833,7 @@ fn add_block(
             at + 1
         ));
     }
+    found.line = open_line;
     found.add(path, &body, end != End::Eof, name.label());
 }
 

@@ -635,6 +635,42 @@ fn duplicate_paths_keep_the_last_version_with_a_warning() {
     );
 }
 
+#[test]
+fn the_last_version_wins_across_formats_and_files_keep_reply_order() {
+    // A fenced version first, then a tag: the tag (later in the reply) wins, although tags
+    // are read before fenced blocks.
+    let fence_then_tag = "**app/page.js**\n```js\nfenced, early\n```\n\n\
+                          **app/layout.js**\n```js\nL\n```\n\n\
+                          <file path=\"app/page.js\">\ntagged, late\n</file>\n";
+    let extraction = extract(fence_then_tag).unwrap();
+    assert_eq!(contents(&extraction, "app/page.js"), "tagged, late");
+    assert_eq!(paths(&extraction), ["app/layout.js", "app/page.js"]);
+
+    // A tag first, then a fenced version: the fenced one wins.
+    let tag_then_fence = "<file path=\"app/page.js\">\ntagged, early\n</file>\n\n\
+                          <file path=\"app/layout.js\">\nL\n</file>\n\n\
+                          **app/page.js**\n```js\nfenced, late\n```\n";
+    let extraction = extract(tag_then_fence).unwrap();
+    assert_eq!(contents(&extraction, "app/page.js"), "fenced, late");
+    assert_eq!(paths(&extraction), ["app/layout.js", "app/page.js"]);
+    assert!(
+        extraction
+            .warnings
+            .iter()
+            .any(|w| w.contains("app/page.js") && w.contains("more than once")),
+        "{:?}",
+        extraction.warnings
+    );
+
+    // Mixed formats without duplicates come out in the order the reply has them.
+    let mixed = "**a.js**\n```js\nA\n```\n<file path=\"b.js\">B</file>\n\
+                 **c.js**\n```js\nC\n```\n<file path=\"d.js\">D</file>\n";
+    assert_eq!(
+        paths(&extract(mixed).unwrap()),
+        ["a.js", "b.js", "c.js", "d.js"]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tags.
 
