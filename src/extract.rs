@@ -44,7 +44,8 @@
 //!   with a warning; longer fences are meant to nest and are never cut this way.
 //! - A block still open at the end of the reply is a truncated file: `complete` is false and
 //!   [`Extraction::incomplete`] returns it.
-//! - A path written twice: the last one wins, with a warning.
+//! - A path written twice: the last one in the reply wins, whatever the formats, with a
+//!   warning. Files come out in the order the reply has them.
 //!
 //! Paths are returned as written in the reply; containment and naming rules are checked by
 //! [`crate::workspace::check_tree`], which needs the literal path to report it.
