@@ -479,6 +479,9 @@ class Card {
   renderFiles() {
     const { files, edits } = this.record;
     this.filesCount.textContent = files.length ? `${files.length}` : "";
+    if (!this.fileText.textContent) {
+      this.fileName.textContent = files.length ? "Pick a file to read it." : "No files.";
+    }
     const removed = edits.filter((edit) => edit.op === "delete");
     if (this.fileList.children.length === files.length + removed.length) return;
     const editedBy = new Map(edits.filter((edit) => edit.op === "write")
