@@ -1,0 +1,344 @@
+//! The chat-completions wire format: the request body, the streamed reply (server-sent
+//! events of `chat.completion.chunk` objects, ended by `data: [DONE]`), error bodies, and
+//! which failures are worth another try.
+
+use serde_json::{Value, json};
+
+/// What to send, from the pipeline's and the contestant's parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request<'a> {
+    pub model: &'a str,
+    pub system_prompt: &'a str,
+    pub user_prompt: &'a str,
+    pub max_output_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+    pub seed: Option<i64>,
+}
+
+/// The JSON body. `stream_options.include_usage` asks for a last chunk carrying the token
+/// counts of the whole request (its `choices` is empty).
+pub fn request_body(request: &Request<'_>) -> Value {
+    let mut body = json!({
+        "model": request.model,
+        "messages": [
+            { "role": "system", "content": request.system_prompt },
+            { "role": "user", "content": request.user_prompt },
+        ],
+        "stream": true,
+        "stream_options": { "include_usage": true },
+    });
+    if let Some(tokens) = request.max_output_tokens {
+        body["max_tokens"] = json!(tokens);
+    }
+    if let Some(temperature) = request.temperature {
+        body["temperature"] = json!(temperature);
+    }
+    if let Some(seed) = request.seed {
+        body["seed"] = json!(seed);
+    }
+    body
+}
+
+/// Splits a byte stream into server-sent-event `data` payloads, whatever the chunking.
+#[derive(Debug, Default)]
+pub struct EventDecoder {
+    buffer: Vec<u8>,
+    data: Vec<String>,
+}
+
+impl EventDecoder {
+    /// Feeds bytes; returns the data of every event they complete, in order.
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<String> {
+        self.buffer.extend_from_slice(bytes);
+        let mut events = Vec::new();
+        while let Some(end) = self.buffer.iter().position(|&byte| byte == b'\n') {
+            let line: Vec<u8> = self.buffer.drain(..=end).collect();
+            let line = String::from_utf8_lossy(&line);
+            let line = line.trim_end_matches(['\n', '\r']);
+            if line.is_empty() {
+                if !self.data.is_empty() {
+                    events.push(self.data.join("\n"));
+                    self.data.clear();
+                }
+            } else if let Some(value) = line.strip_prefix("data:") {
+                self.data
+                    .push(value.strip_prefix(' ').unwrap_or(value).to_owned());
+            }
+            // `event:`, `id:`, `retry:` and `:` comments (keep-alives) carry nothing here.
+        }
+        events
+    }
+
+    /// The data of an event the stream ended without a blank line after.
+    pub fn finish(&mut self) -> Option<String> {
+        let rest = String::from_utf8_lossy(&std::mem::take(&mut self.buffer)).into_owned();
+        if let Some(value) = rest.trim_end().strip_prefix("data:") {
+            self.data.push(value.trim_start().to_owned());
+        }
+        (!self.data.is_empty()).then(|| std::mem::take(&mut self.data).join("\n"))
+    }
+}
+
+/// One decoded event of the stream.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Reply text.
+    Text(String),
+    /// Why the model stopped: `stop`, `length`, `content_filter`, ...
+    Finish(String),
+    Usage {
+        input_tokens: u64,
+        output_tokens: u64,
+    },
+    /// An error sent inside the stream (some servers do this after a 200).
+    Error(String),
+    /// `[DONE]`: the stream is complete.
+    Done,
+}
+
+/// Decodes one event's data into what it carries (a chunk can carry text, a finish reason
+/// and usage at once).
+pub fn decode(data: &str) -> Result<Vec<Event>, String> {
+    if data.trim() == "[DONE]" {
+        return Ok(vec![Event::Done]);
+    }
+    let value: Value = serde_json::from_str(data)
+        .map_err(|error| format!("the stream sent something that is not JSON ({error})"))?;
+    if let Some(error) = value.get("error") {
+        return Ok(vec![Event::Error(error_message(error))]);
+    }
+
+    let mut events = Vec::new();
+    for choice in value["choices"].as_array().into_iter().flatten() {
+        if let Some(text) = choice["delta"]["content"].as_str()
+            && !text.is_empty()
+        {
+            events.push(Event::Text(text.to_owned()));
+        }
+        if let Some(reason) = choice["finish_reason"].as_str() {
+            events.push(Event::Finish(reason.to_owned()));
+        }
+    }
+    if let Some(usage) = value.get("usage").filter(|usage| usage.is_object()) {
+        events.push(Event::Usage {
+            input_tokens: usage["prompt_tokens"].as_u64().unwrap_or(0),
+            output_tokens: usage["completion_tokens"].as_u64().unwrap_or(0),
+        });
+    }
+    Ok(events)
+}
+
+/// `{"message": ..., "type": ..., "code": ...}` as one line.
+fn error_message(error: &Value) -> String {
+    let message = error["message"].as_str().unwrap_or("no message");
+    match error["code"].as_str().or(error["type"].as_str()) {
+        Some(code) => format!("{message} ({code})"),
+        None => message.to_owned(),
+    }
+}
+
+/// What a failed HTTP answer means for the run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// The key was refused (401, 403): no retry helps.
+    Unauthorized(String),
+    /// Rate limited (429); `retry_after_ms` when the server said how long to wait.
+    RateLimited {
+        message: String,
+        retry_after_ms: Option<u64>,
+    },
+    /// The prompt plus the requested output do not fit the model's context.
+    ContextExceeded(String),
+    /// The server failed (5xx): worth another try after a pause.
+    Server { status: u16, message: String },
+    /// Anything else the server refused (a bad model name, say).
+    Refused { status: u16, message: String },
+}
+
+impl Failure {
+    /// Classifies a non-2xx answer from its status, headers and body.
+    pub fn from_response(status: u16, headers: &[(String, String)], body: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(body);
+        let message = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|value| value.get("error").map(error_message))
+            .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value.trim())
+        };
+        match status {
+            401 | 403 => Self::Unauthorized(message),
+            429 => Self::RateLimited {
+                message,
+                retry_after_ms: header("retry-after-ms")
+                    .and_then(|value| value.parse::<f64>().ok())
+                    .map(|ms| ms as u64)
+                    .or_else(|| {
+                        header("retry-after")
+                            .and_then(|value| value.parse::<f64>().ok())
+                            .map(|seconds| (seconds * 1000.0) as u64)
+                    }),
+            },
+            _ if message.contains("context_length_exceeded")
+                || message.contains("maximum context length") =>
+            {
+                Self::ContextExceeded(message)
+            }
+            500..=599 => Self::Server { status, message },
+            _ => Self::Refused { status, message },
+        }
+    }
+
+    /// How long to wait before try number `attempt` (1 for the first retry), or `None`
+    /// when retrying cannot help or `max_retries` are used up. Rate limits wait what the
+    /// server asked (capped); server errors back off exponentially.
+    pub fn retry_delay_ms(&self, attempt: u32, max_retries: u32) -> Option<u64> {
+        if attempt > max_retries {
+            return None;
+        }
+        match self {
+            Self::RateLimited { retry_after_ms, .. } => Some(
+                retry_after_ms
+                    .unwrap_or(backoff_ms(attempt))
+                    .min(MAX_WAIT_MS),
+            ),
+            Self::Server { .. } => Some(backoff_ms(attempt)),
+            _ => None,
+        }
+    }
+
+    /// The run's failure reason, in words.
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Unauthorized(message) => {
+                format!("the API key was refused (check the key's variable): {message}")
+            }
+            Self::RateLimited { message, .. } => format!("rate limited by the provider: {message}"),
+            Self::ContextExceeded(message) => {
+                format!("the prompt and output do not fit the model's context: {message}")
+            }
+            Self::Server { status, message } => format!("server error {status}: {message}"),
+            Self::Refused { status, message } => {
+                format!("the provider refused ({status}): {message}")
+            }
+        }
+    }
+}
+
+/// The longest pause between tries, whatever the server asks for.
+pub const MAX_WAIT_MS: u64 = 60_000;
+
+/// 1 s, 2 s, 4 s, ... capped at [`MAX_WAIT_MS`].
+fn backoff_ms(attempt: u32) -> u64 {
+    1000u64
+        .saturating_mul(1 << attempt.saturating_sub(1).min(16))
+        .min(MAX_WAIT_MS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_streams_with_usage_and_carries_the_parameters() {
+        let body = request_body(&Request {
+            model: "gpt-4.1-mini",
+            system_prompt: "sys",
+            user_prompt: "Build a page",
+            max_output_tokens: Some(32000),
+            temperature: Some(0.2),
+            seed: None,
+        });
+        assert_eq!(body["stream"], true);
+        assert_eq!(body["stream_options"]["include_usage"], true);
+        assert_eq!(body["messages"][0]["role"], "system");
+        assert_eq!(body["messages"][1]["content"], "Build a page");
+        assert_eq!(body["max_tokens"], 32000);
+        assert_eq!(body["temperature"], 0.2);
+        assert!(body.get("seed").is_none());
+    }
+
+    #[test]
+    fn events_are_found_whatever_the_chunking() {
+        let stream = b"data: {\"a\":1}\n\n: keep-alive\n\ndata: {\"b\":2}\r\n\r\ndata: [DONE]\n\n";
+        for size in [1, 2, 3, 7, stream.len()] {
+            let mut decoder = EventDecoder::default();
+            let mut events = Vec::new();
+            for piece in stream.chunks(size) {
+                events.extend(decoder.feed(piece));
+            }
+            assert_eq!(
+                events,
+                ["{\"a\":1}", "{\"b\":2}", "[DONE]"],
+                "chunks of {size}"
+            );
+            assert_eq!(decoder.finish(), None);
+        }
+    }
+
+    #[test]
+    fn an_event_without_its_blank_line_is_kept_at_the_end() {
+        let mut decoder = EventDecoder::default();
+        assert!(decoder.feed(b"data: [DONE]").is_empty());
+        assert_eq!(decoder.finish().as_deref(), Some("[DONE]"));
+    }
+
+    #[test]
+    fn chunks_give_text_finish_and_usage() {
+        let text = r#"{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"},"finish_reason":null}],"usage":null}"#;
+        assert_eq!(decode(text).unwrap(), [Event::Text("Hel".into())]);
+        let last = r#"{"choices":[{"index":0,"delta":{},"finish_reason":"length"}]}"#;
+        assert_eq!(decode(last).unwrap(), [Event::Finish("length".into())]);
+        let usage = r#"{"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":34,"total_tokens":46}}"#;
+        assert_eq!(
+            decode(usage).unwrap(),
+            [Event::Usage {
+                input_tokens: 12,
+                output_tokens: 34
+            }]
+        );
+        assert_eq!(decode("[DONE]").unwrap(), [Event::Done]);
+        let error = r#"{"error":{"message":"overloaded","type":"server_error"}}"#;
+        assert_eq!(
+            decode(error).unwrap(),
+            [Event::Error("overloaded (server_error)".into())]
+        );
+        assert!(decode("not json").is_err());
+    }
+
+    #[test]
+    fn failures_are_classified_with_the_retry_delay_the_server_gives() {
+        let body = br#"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}"#;
+        let failure = Failure::from_response(401, &[], body);
+        assert!(matches!(failure, Failure::Unauthorized(ref m) if m.contains("invalid_api_key")));
+        assert_eq!(failure.retry_delay_ms(1, 3), None);
+
+        let headers = [("Retry-After".to_string(), "2".to_string())];
+        let limited = Failure::from_response(429, &headers, b"{}");
+        assert_eq!(limited.retry_delay_ms(1, 3), Some(2000));
+        assert_eq!(limited.retry_delay_ms(4, 3), None);
+        let headers = [("retry-after-ms".to_string(), "350".to_string())];
+        assert_eq!(
+            Failure::from_response(429, &headers, b"").retry_delay_ms(1, 3),
+            Some(350)
+        );
+
+        let server = Failure::from_response(503, &[], b"upstream down");
+        assert_eq!(server.retry_delay_ms(1, 3), Some(1000));
+        assert_eq!(server.retry_delay_ms(3, 3), Some(4000));
+        assert!(server.reason().contains("503") && server.reason().contains("upstream down"));
+
+        let context = br#"{"error":{"message":"This model's maximum context length is 8192 tokens","code":"context_length_exceeded"}}"#;
+        assert!(matches!(
+            Failure::from_response(400, &[], context),
+            Failure::ContextExceeded(_)
+        ));
+        assert!(matches!(
+            Failure::from_response(404, &[], b"no such model"),
+            Failure::Refused { status: 404, .. }
+        ));
+    }
+}

@@ -1,0 +1,343 @@
+//! The `openai-compatible` provider plugin against a local server that speaks the chat
+//! completions wire format (server-sent `chat.completion.chunk` events, `data: [DONE]`,
+//! JSON error bodies): streaming, usage, the output limit, refused keys, rate limits with
+//! the server's retry delay, server errors, a stream that breaks, a stream that stalls.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use arena::plugin::{
+    BUILT_PLUGIN_DIR, FinishReason, GenerateRequest, Generation, NetworkGrant, PluginLimits,
+    PluginSet,
+};
+use axum::body::Body;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+const KEY: &str = "sk-test-0123456789";
+
+/// What the server saw: per model, the number of requests and their authorization headers.
+#[derive(Default)]
+struct Seen {
+    calls: HashMap<String, usize>,
+    authorization: Vec<String>,
+}
+
+fn chunk(json: serde_json::Value) -> String {
+    format!("data: {json}\n\n")
+}
+
+fn text_chunk(text: &str) -> String {
+    chunk(serde_json::json!({
+        "id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+        "choices": [{ "index": 0, "delta": { "content": text }, "finish_reason": null }],
+    }))
+}
+
+fn finish_chunk(reason: &str) -> String {
+    chunk(serde_json::json!({
+        "id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+        "choices": [{ "index": 0, "delta": {}, "finish_reason": reason }],
+    }))
+}
+
+fn usage_chunk() -> String {
+    chunk(serde_json::json!({
+        "id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+        "choices": [],
+        "usage": { "prompt_tokens": 12, "completion_tokens": 34, "total_tokens": 46 },
+    }))
+}
+
+fn event_stream(parts: Vec<(Duration, Result<String, std::io::Error>)>) -> Response {
+    let stream = futures::stream::unfold(parts.into_iter(), |mut parts| async move {
+        let (delay, part) = parts.next()?;
+        tokio::time::sleep(delay).await;
+        Some((part, parts))
+    });
+    Response::builder()
+        .header("content-type", "text/event-stream")
+        .body(Body::from_stream(stream))
+        .unwrap()
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body =
+        serde_json::json!({ "error": { "message": message, "type": "error", "code": code } });
+    (status, axum::Json(body)).into_response()
+}
+
+async fn server() -> (u16, Arc<Mutex<Seen>>) {
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let state = seen.clone();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let seen = state.clone();
+            async move {
+                let request: serde_json::Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(request["stream"], true);
+                assert_eq!(request["stream_options"]["include_usage"], true);
+                let model = request["model"].as_str().unwrap().to_owned();
+                let call = {
+                    let mut seen = seen.lock().unwrap();
+                    if let Some(value) = headers.get("authorization") {
+                        seen.authorization.push(value.to_str().unwrap().to_owned());
+                    }
+                    let calls = seen.calls.entry(model.clone()).or_default();
+                    *calls += 1;
+                    *calls
+                };
+                let now = Duration::ZERO;
+                let ok = |text: &str| Ok::<_, std::io::Error>(text.to_owned());
+                let whole = || {
+                    event_stream(vec![
+                        (now, ok(&text_chunk("Hel"))),
+                        (Duration::from_millis(20), ok(&text_chunk("lo"))),
+                        (now, ok(&finish_chunk("stop"))),
+                        (now, ok(&usage_chunk())),
+                        (now, ok("data: [DONE]\n\n")),
+                    ])
+                };
+                match model.as_str() {
+                    "normal" => whole(),
+                    "cut" => event_stream(vec![
+                        (now, ok(&text_chunk("export default functi"))),
+                        (now, ok(&finish_chunk("length"))),
+                        (now, ok(&usage_chunk())),
+                        (now, ok("data: [DONE]\n\n")),
+                    ]),
+                    "unauthorized" => error(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_api_key",
+                        "Incorrect API key provided",
+                    ),
+                    "rate-limited" if call == 1 => {
+                        let mut response = error(
+                            StatusCode::TOO_MANY_REQUESTS,
+                            "rate_limit_exceeded",
+                            "Slow down",
+                        );
+                        response
+                            .headers_mut()
+                            .insert("retry-after", "1".parse().unwrap());
+                        response
+                    }
+                    "flaky" if call == 1 => error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "server_error",
+                        "Try again",
+                    ),
+                    "rate-limited" | "flaky" => whole(),
+                    "always-failing" => {
+                        error(StatusCode::SERVICE_UNAVAILABLE, "overloaded", "Overloaded")
+                    }
+                    "broken" => event_stream(vec![
+                        (now, ok(&text_chunk("partial"))),
+                        (
+                            Duration::from_millis(50),
+                            Err(std::io::Error::other("connection reset")),
+                        ),
+                    ]),
+                    "stalled" => event_stream(vec![
+                        (now, ok(&text_chunk("first words"))),
+                        (Duration::from_secs(30), ok("data: [DONE]\n\n")),
+                    ]),
+                    other => panic!("unexpected model {other}"),
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (port, seen)
+}
+
+async fn plugins() -> PluginSet {
+    let engine = common::engine();
+    let mut plugins = PluginSet::load(&engine, &[]).await;
+    plugins
+        .add_file(
+            &engine,
+            &Path::new(BUILT_PLUGIN_DIR).join("openai-compatible.wasm"),
+        )
+        .await;
+    assert!(plugins.errors.is_empty(), "{:?}", plugins.errors);
+    plugins
+}
+
+async fn generate(
+    plugins: &PluginSet,
+    port: u16,
+    model: &str,
+    allow: bool,
+    extra: &[(&str, &str)],
+) -> Generation {
+    let mut params = vec![
+        ("base-url".to_owned(), format!("http://127.0.0.1:{port}/v1")),
+        ("max-retries".to_owned(), "2".to_owned()),
+    ];
+    params.extend(
+        extra
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_string())),
+    );
+    let request = GenerateRequest {
+        model: model.into(),
+        system_prompt: "You write Next.js sites.".into(),
+        user_prompt: "Build a landing page".into(),
+        params,
+    };
+    let network = NetworkGrant {
+        extra_hosts: if allow {
+            vec![format!("127.0.0.1:{port}")]
+        } else {
+            Vec::new()
+        },
+        secrets: [("api-key".to_owned(), KEY.to_owned())].into(),
+    };
+    let limits = PluginLimits {
+        deadline: Duration::from_secs(30),
+        ..PluginLimits::default()
+    };
+    plugins.providers["openai-compatible"]
+        .generate(request, &limits, network, common::sink())
+        .await
+        .unwrap()
+}
+
+fn error_of(generation: &Generation) -> &str {
+    match &generation.finish {
+        FinishReason::Error(message) => message,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_reply_arrives_whole_with_its_usage_and_the_key_as_bearer() {
+    let (port, seen) = server().await;
+    let plugins = plugins().await;
+    let generation = generate(&plugins, port, "normal", true, &[]).await;
+    assert_eq!(generation.finish, FinishReason::Stop);
+    assert_eq!(generation.reply, "Hello");
+    assert_eq!(
+        (
+            generation.usage.input_tokens,
+            generation.usage.output_tokens
+        ),
+        (12, 34)
+    );
+    assert_eq!(
+        seen.lock().unwrap().authorization,
+        [format!("Bearer {KEY}")]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_cut_at_the_output_limit_is_reported_as_length() {
+    let (port, _) = server().await;
+    let generation = generate(&plugins().await, port, "cut", true, &[]).await;
+    assert_eq!(generation.finish, FinishReason::Length);
+    assert_eq!(generation.reply, "export default functi");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_key_fails_at_once_and_never_shows_the_key() {
+    let (port, seen) = server().await;
+    let generation = generate(&plugins().await, port, "unauthorized", true, &[]).await;
+    let message = error_of(&generation);
+    assert!(message.contains("API key was refused"), "{message}");
+    assert!(message.contains("invalid_api_key"), "{message}");
+    assert!(!message.contains(KEY), "{message}");
+    assert_eq!(
+        seen.lock().unwrap().calls["unauthorized"],
+        1,
+        "no retry for a bad key"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limit_waits_the_servers_delay_then_succeeds() {
+    let (port, seen) = server().await;
+    let started = Instant::now();
+    let generation = generate(&plugins().await, port, "rate-limited", true, &[]).await;
+    assert_eq!(
+        generation.finish,
+        FinishReason::Stop,
+        "{:?}",
+        generation.finish
+    );
+    assert_eq!(generation.reply, "Hello");
+    assert_eq!(seen.lock().unwrap().calls["rate-limited"], 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "retry-after: 1 was not honoured"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_error_is_retried_and_a_lasting_one_gives_up_after_the_bound() {
+    let (port, seen) = server().await;
+    let plugins = plugins().await;
+    let generation = generate(&plugins, port, "flaky", true, &[]).await;
+    assert_eq!(
+        generation.finish,
+        FinishReason::Stop,
+        "{:?}",
+        generation.finish
+    );
+    assert_eq!(seen.lock().unwrap().calls["flaky"], 2);
+
+    let generation = generate(&plugins, port, "always-failing", true, &[]).await;
+    let message = error_of(&generation);
+    assert!(
+        message.contains("server error 503") && message.contains("Overloaded"),
+        "{message}"
+    );
+    // The first try and max-retries = 2 more.
+    assert_eq!(seen.lock().unwrap().calls["always-failing"], 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_that_breaks_or_stalls_fails_the_run_with_what_arrived() {
+    let (port, _) = server().await;
+    let plugins = plugins().await;
+    let generation = generate(&plugins, port, "broken", true, &[]).await;
+    assert_eq!(generation.reply, "partial");
+    let message = error_of(&generation);
+    assert!(message.contains("broke off"), "{message}");
+
+    let started = Instant::now();
+    let generation = generate(
+        &plugins,
+        port,
+        "stalled",
+        true,
+        &[("idle-timeout-ms", "800")],
+    )
+    .await;
+    assert_eq!(generation.reply, "first words");
+    let message = error_of(&generation);
+    assert!(message.contains("broke off"), "{message}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the idle timeout was not applied"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_never_leaves_for_a_host_nobody_declared() {
+    let (port, seen) = server().await;
+    let generation = generate(&plugins().await, port, "normal", false, &[]).await;
+    let message = error_of(&generation);
+    assert!(message.contains("is not among the hosts"), "{message}");
+    assert!(message.contains("allow_hosts"), "{message}");
+    assert!(!message.contains(KEY));
+    let seen = seen.lock().unwrap();
+    assert!(seen.calls.is_empty() && seen.authorization.is_empty());
+}
