@@ -14,7 +14,6 @@ use arena::plugin::{
     BUILT_PLUGIN_DIR, FinishReason, GenerateRequest, Generation, NetworkGrant, PluginLimits,
     PluginSet,
 };
-use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -53,18 +52,6 @@ fn usage_chunk() -> String {
     }))
 }
 
-fn event_stream(parts: Vec<(Duration, Result<String, std::io::Error>)>) -> Response {
-    let stream = futures::stream::unfold(parts.into_iter(), |mut parts| async move {
-        let (delay, part) = parts.next()?;
-        tokio::time::sleep(delay).await;
-        Some((part, parts))
-    });
-    Response::builder()
-        .header("content-type", "text/event-stream")
-        .body(Body::from_stream(stream))
-        .unwrap()
-}
-
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
     let body =
         serde_json::json!({ "error": { "message": message, "type": "error", "code": code } });
@@ -95,7 +82,7 @@ async fn server() -> (u16, Arc<Mutex<Seen>>) {
                 let now = Duration::ZERO;
                 let ok = |text: &str| Ok::<_, std::io::Error>(text.to_owned());
                 let whole = || {
-                    event_stream(vec![
+                    common::event_stream(vec![
                         (now, ok(&text_chunk("Hel"))),
                         (Duration::from_millis(20), ok(&text_chunk("lo"))),
                         (now, ok(&finish_chunk("stop"))),
@@ -105,7 +92,7 @@ async fn server() -> (u16, Arc<Mutex<Seen>>) {
                 };
                 match model.as_str() {
                     "normal" => whole(),
-                    "cut" => event_stream(vec![
+                    "cut" => common::event_stream(vec![
                         (now, ok(&text_chunk("export default functi"))),
                         (now, ok(&finish_chunk("length"))),
                         (now, ok(&usage_chunk())),
@@ -136,14 +123,14 @@ async fn server() -> (u16, Arc<Mutex<Seen>>) {
                     "always-failing" => {
                         error(StatusCode::SERVICE_UNAVAILABLE, "overloaded", "Overloaded")
                     }
-                    "broken" => event_stream(vec![
+                    "broken" => common::event_stream(vec![
                         (now, ok(&text_chunk("partial"))),
                         (
                             Duration::from_millis(50),
                             Err(std::io::Error::other("connection reset")),
                         ),
                     ]),
-                    "stalled" => event_stream(vec![
+                    "stalled" => common::event_stream(vec![
                         (now, ok(&text_chunk("first words"))),
                         (Duration::from_secs(30), ok("data: [DONE]\n\n")),
                     ]),

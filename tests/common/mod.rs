@@ -82,3 +82,19 @@ pub fn png_colours(png: &[u8]) -> (u32, u32, usize) {
         pixels[..info.buffer_size()].chunks(channels).collect();
     (info.width, info.height, colours.len())
 }
+
+/// A `text/event-stream` response that sends each part after its delay; an `Err` part
+/// breaks the connection there, as a server that dies mid-reply does.
+pub fn event_stream(
+    parts: Vec<(std::time::Duration, Result<String, std::io::Error>)>,
+) -> axum::response::Response {
+    let stream = futures::stream::unfold(parts.into_iter(), |mut parts| async move {
+        let (delay, part) = parts.next()?;
+        tokio::time::sleep(delay).await;
+        Some((part, parts))
+    });
+    axum::response::Response::builder()
+        .header("content-type", "text/event-stream")
+        .body(axum::body::Body::from_stream(stream))
+        .unwrap()
+}

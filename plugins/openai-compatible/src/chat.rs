@@ -2,6 +2,7 @@
 //! events of `chat.completion.chunk` objects, ended by `data: [DONE]`), error bodies, and
 //! which failures are worth another try.
 
+use provider_kit::{MAX_WAIT_MS, backoff_ms};
 use serde_json::{Value, json};
 
 /// What to send, from the pipeline's and the contestant's parameters.
@@ -37,46 +38,6 @@ pub fn request_body(request: &Request<'_>) -> Value {
         body["seed"] = json!(seed);
     }
     body
-}
-
-/// Splits a byte stream into server-sent-event `data` payloads, whatever the chunking.
-#[derive(Debug, Default)]
-pub struct EventDecoder {
-    buffer: Vec<u8>,
-    data: Vec<String>,
-}
-
-impl EventDecoder {
-    /// Feeds bytes; returns the data of every event they complete, in order.
-    pub fn feed(&mut self, bytes: &[u8]) -> Vec<String> {
-        self.buffer.extend_from_slice(bytes);
-        let mut events = Vec::new();
-        while let Some(end) = self.buffer.iter().position(|&byte| byte == b'\n') {
-            let line: Vec<u8> = self.buffer.drain(..=end).collect();
-            let line = String::from_utf8_lossy(&line);
-            let line = line.trim_end_matches(['\n', '\r']);
-            if line.is_empty() {
-                if !self.data.is_empty() {
-                    events.push(self.data.join("\n"));
-                    self.data.clear();
-                }
-            } else if let Some(value) = line.strip_prefix("data:") {
-                self.data
-                    .push(value.strip_prefix(' ').unwrap_or(value).to_owned());
-            }
-            // `event:`, `id:`, `retry:` and `:` comments (keep-alives) carry nothing here.
-        }
-        events
-    }
-
-    /// The data of an event the stream ended without a blank line after.
-    pub fn finish(&mut self) -> Option<String> {
-        let rest = String::from_utf8_lossy(&std::mem::take(&mut self.buffer)).into_owned();
-        if let Some(value) = rest.trim_end().strip_prefix("data:") {
-            self.data.push(value.trim_start().to_owned());
-        }
-        (!self.data.is_empty()).then(|| std::mem::take(&mut self.data).join("\n"))
-    }
 }
 
 /// One decoded event of the stream.
@@ -163,24 +124,11 @@ impl Failure {
             .ok()
             .and_then(|value| value.get("error").map(error_message))
             .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
-        let header = |name: &str| {
-            headers
-                .iter()
-                .find(|(key, _)| key.eq_ignore_ascii_case(name))
-                .map(|(_, value)| value.trim())
-        };
         match status {
             401 | 403 => Self::Unauthorized(message),
             429 => Self::RateLimited {
                 message,
-                retry_after_ms: header("retry-after-ms")
-                    .and_then(|value| value.parse::<f64>().ok())
-                    .map(|ms| ms as u64)
-                    .or_else(|| {
-                        header("retry-after")
-                            .and_then(|value| value.parse::<f64>().ok())
-                            .map(|seconds| (seconds * 1000.0) as u64)
-                    }),
+                retry_after_ms: provider_kit::retry_after_ms(headers),
             },
             _ if message.contains("context_length_exceeded")
                 || message.contains("maximum context length") =>
@@ -228,16 +176,6 @@ impl Failure {
     }
 }
 
-/// The longest pause between tries, whatever the server asks for.
-pub const MAX_WAIT_MS: u64 = 60_000;
-
-/// 1 s, 2 s, 4 s, ... capped at [`MAX_WAIT_MS`].
-fn backoff_ms(attempt: u32) -> u64 {
-    1000u64
-        .saturating_mul(1 << attempt.saturating_sub(1).min(16))
-        .min(MAX_WAIT_MS)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,31 +197,6 @@ mod tests {
         assert_eq!(body["max_tokens"], 32000);
         assert_eq!(body["temperature"], 0.2);
         assert!(body.get("seed").is_none());
-    }
-
-    #[test]
-    fn events_are_found_whatever_the_chunking() {
-        let stream = b"data: {\"a\":1}\n\n: keep-alive\n\ndata: {\"b\":2}\r\n\r\ndata: [DONE]\n\n";
-        for size in [1, 2, 3, 7, stream.len()] {
-            let mut decoder = EventDecoder::default();
-            let mut events = Vec::new();
-            for piece in stream.chunks(size) {
-                events.extend(decoder.feed(piece));
-            }
-            assert_eq!(
-                events,
-                ["{\"a\":1}", "{\"b\":2}", "[DONE]"],
-                "chunks of {size}"
-            );
-            assert_eq!(decoder.finish(), None);
-        }
-    }
-
-    #[test]
-    fn an_event_without_its_blank_line_is_kept_at_the_end() {
-        let mut decoder = EventDecoder::default();
-        assert!(decoder.feed(b"data: [DONE]").is_empty());
-        assert_eq!(decoder.finish().as_deref(), Some("[DONE]"));
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! | `max-retries`         | tries after the first for 429, 5xx and network failures   | 3                            |
 //! | `idle-timeout-ms`     | give up when no byte arrives for this long                 | 120000                       |
 
-use crate::chat::{self, Event, EventDecoder, Failure};
+use crate::chat::{self, Event, Failure};
+use provider_kit::EventDecoder;
 
 wit_bindgen::generate!({
     path: "../../wit",
@@ -119,7 +120,7 @@ impl Guest for OpenAiCompatible {
                     if attempt > max_retries {
                         return failed(format!("could not reach the provider: {message}"));
                     }
-                    pause(1000 << (attempt - 1).min(5), &format!("network: {message}"));
+                    pause(provider_kit::backoff_ms(attempt), &format!("network: {message}"));
                 }
                 Err(error) => return failed(describe_refusal(error)),
                 Ok(response) if !(200..300).contains(&response.status) => {
