@@ -102,8 +102,14 @@ pub enum Failure {
     /// `prompt is too long`: the prompt and the output cap do not fit the context.
     ContextExceeded(String),
     /// 5xx, and 529 (overloaded): worth another try after a pause.
-    Server { status: u16, message: String },
-    Refused { status: u16, message: String },
+    Server {
+        status: u16,
+        message: String,
+    },
+    Refused {
+        status: u16,
+        message: String,
+    },
 }
 
 impl Failure {
@@ -131,9 +137,11 @@ impl Failure {
             return None;
         }
         match self {
-            Self::RateLimited { retry_after_ms, .. } => {
-                Some(retry_after_ms.unwrap_or(backoff_ms(attempt)).min(MAX_WAIT_MS))
-            }
+            Self::RateLimited { retry_after_ms, .. } => Some(
+                retry_after_ms
+                    .unwrap_or(backoff_ms(attempt))
+                    .min(MAX_WAIT_MS),
+            ),
             Self::Server { .. } => Some(backoff_ms(attempt)),
             _ => None,
         }
@@ -149,7 +157,9 @@ impl Failure {
                 format!("the prompt and output do not fit the model's context: {message}")
             }
             Self::Server { status, message } => format!("server error {status}: {message}"),
-            Self::Refused { status, message } => format!("the provider refused ({status}): {message}"),
+            Self::Refused { status, message } => {
+                format!("the provider refused ({status}): {message}")
+            }
         }
     }
 }
@@ -192,7 +202,8 @@ mod tests {
         );
         assert_eq!(decode(r#"{"type":"message_stop"}"#).unwrap(), [Event::Done]);
         assert!(decode(r#"{"type":"ping"}"#).unwrap().is_empty());
-        let error = r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+        let error =
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
         assert_eq!(
             decode(error).unwrap(),
             [Event::Error("Overloaded (overloaded_error)".into())]
@@ -210,7 +221,8 @@ mod tests {
             Failure::from_response(429, &headers, b"{}").retry_delay_ms(1, 3),
             Some(3000)
         );
-        let overloaded = br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+        let overloaded =
+            br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
         assert_eq!(
             Failure::from_response(529, &[], overloaded).retry_delay_ms(1, 3),
             Some(1000)

@@ -54,8 +54,22 @@ impl Guest for Anthropic {
             // TODO: check these list prices against Anthropic's price page before the
             // provider is bundled; they are what a run's cost is computed from.
             models: vec![
-                model("claude-sonnet-4-5", "Claude Sonnet 4.5", 200_000, 64_000, 3.0, 15.0),
-                model("claude-haiku-4-5", "Claude Haiku 4.5", 200_000, 64_000, 1.0, 5.0),
+                model(
+                    "claude-sonnet-4-5",
+                    "Claude Sonnet 4.5",
+                    200_000,
+                    64_000,
+                    3.0,
+                    15.0,
+                ),
+                model(
+                    "claude-haiku-4-5",
+                    "Claude Haiku 4.5",
+                    200_000,
+                    64_000,
+                    1.0,
+                    5.0,
+                ),
             ],
             secrets: vec!["api-key".into()],
             hosts: vec!["api.anthropic.com".into()],
@@ -106,7 +120,10 @@ impl Guest for Anthropic {
                     if attempt > max_retries {
                         return failed(format!("could not reach the provider: {message}"));
                     }
-                    pause(provider_kit::backoff_ms(attempt), &format!("network: {message}"));
+                    pause(
+                        provider_kit::backoff_ms(attempt),
+                        &format!("network: {message}"),
+                    );
                 }
                 Err(error) => return failed(describe_refusal(error)),
                 Ok(response) if !(200..300).contains(&response.status) => {

@@ -24,7 +24,11 @@ impl Guest for BuildHealth {
 
     fn score(report: RunReport, _settings: Settings) -> Result<Vec<Metric>, String> {
         let ready = if report.status == "ready" { 1.0 } else { 0.0 };
-        let mut metrics = vec![Metric { name: "ready".into(), value: ready, unit: "bool".into() }];
+        let mut metrics = vec![Metric {
+            name: "ready".into(),
+            value: ready,
+            unit: "bool".into(),
+        }];
 
         let mut total_millis = 0;
         for timing in &report.timings {

@@ -73,7 +73,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     fn new(severity: Severity, path: Option<&str>, line: Option<u32>, message: String) -> Self {
-        Diagnostic { severity, path: path.map(str::to_owned), line, message }
+        Diagnostic {
+            severity,
+            path: path.map(str::to_owned),
+            line,
+            message,
+        }
     }
 }
 
@@ -94,7 +99,12 @@ pub fn validate(files: &[(&str, &str)], settings: &[(String, String)]) -> Vec<Di
     let app_dir = router_dir(files, "app", &mut diagnostics);
     let pages_dir = router_dir(files, "pages", &mut diagnostics);
 
-    check_entry(files, app_dir.as_deref(), pages_dir.as_deref(), &mut diagnostics);
+    check_entry(
+        files,
+        app_dir.as_deref(),
+        pages_dir.as_deref(),
+        &mut diagnostics,
+    );
     check_imports(&sources, &resolver, &mut diagnostics);
     if let Some(app_dir) = &app_dir {
         check_client_components(app_dir, &sources, &resolver, &mut diagnostics);
@@ -109,7 +119,11 @@ fn router_dir(
     name: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    let has_files = |dir: &str| files.iter().any(|(path, _)| path.starts_with(&format!("{dir}/")));
+    let has_files = |dir: &str| {
+        files
+            .iter()
+            .any(|(path, _)| path.starts_with(&format!("{dir}/")))
+    };
     let nested = format!("src/{name}");
     match (has_files(name), has_files(&nested)) {
         (true, true) => {
@@ -142,7 +156,11 @@ fn route_files<'a>(files: &[(&'a str, &str)], dir: &str) -> Vec<RouteFile<'a>> {
                 None => (Vec::new(), inside),
             };
             let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-            Some(RouteFile { path, segments, stem })
+            Some(RouteFile {
+                path,
+                segments,
+                stem,
+            })
         })
         .collect()
 }
@@ -155,11 +173,15 @@ fn check_entry(
     pages_dir: Option<&str>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let app_files = app_dir.map(|dir| route_files(files, dir)).unwrap_or_default();
+    let app_files = app_dir
+        .map(|dir| route_files(files, dir))
+        .unwrap_or_default();
     // `_folder` is private in the app router: nothing under it is a route.
     let is_route = |file: &RouteFile| !file.segments.iter().any(|segment| segment.starts_with('_'));
-    let pages: Vec<&RouteFile> =
-        app_files.iter().filter(|file| file.stem == "page" && is_route(file)).collect();
+    let pages: Vec<&RouteFile> = app_files
+        .iter()
+        .filter(|file| file.stem == "page" && is_route(file))
+        .collect();
     let layouts: BTreeSet<&[&str]> = app_files
         .iter()
         .filter(|file| file.stem == "layout")
@@ -177,7 +199,12 @@ fn check_entry(
                  ({app_dir_name}/layout.tsx, .jsx, .ts or .js)",
                 page.path
             );
-            diagnostics.push(Diagnostic::new(Severity::Error, Some(page.path), None, message));
+            diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                Some(page.path),
+                None,
+                message,
+            ));
         }
     }
 
@@ -206,7 +233,12 @@ fn check_entry(
             let message = "no app/layout or pages/ entry: the reply has neither an app/ folder \
                            (app/page.tsx with app/layout.tsx) nor a pages/ folder \
                            (pages/index.tsx)";
-            diagnostics.push(Diagnostic::new(Severity::Error, None, None, message.to_owned()));
+            diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                None,
+                None,
+                message.to_owned(),
+            ));
         }
         (None, None) => {
             let message = format!(
@@ -232,14 +264,23 @@ fn check_imports(
                 "{path} has \"use client\" after other statements; Next.js only accepts it as \
                  the first statement"
             );
-            diagnostics.push(Diagnostic::new(Severity::Warning, Some(path), None, message));
+            diagnostics.push(Diagnostic::new(
+                Severity::Warning,
+                Some(path),
+                None,
+                message,
+            ));
         }
 
         for import in source.imports() {
             let Resolution::Missing { base } = resolver.resolve(path, import.specifier) else {
                 continue;
             };
-            let looked_for = if base.rsplit('/').next().is_some_and(|name| name.contains('.')) {
+            let looked_for = if base
+                .rsplit('/')
+                .next()
+                .is_some_and(|name| name.contains('.'))
+            {
                 base
             } else {
                 format!("{base} (.tsx, .ts, .jsx, .js or /index)")
@@ -279,7 +320,12 @@ fn check_client_components(
                 "{path} must be a Client Component, as Next.js requires of {stem} files: add \
                  \"use client\"; as its first line"
             );
-            diagnostics.push(Diagnostic::new(Severity::Warning, Some(path), None, message));
+            diagnostics.push(Diagnostic::new(
+                Severity::Warning,
+                Some(path),
+                None,
+                message,
+            ));
             continue;
         }
         queue.push_back((path, None));
@@ -295,7 +341,12 @@ fn check_client_components(
         if let Some(usage) = client_only_usage(source) {
             let line = Some(source.line_at(usage.offset));
             let message = server_component_message(path, source, &usage, importer);
-            diagnostics.push(Diagnostic::new(Severity::Warning, Some(path), line, message));
+            diagnostics.push(Diagnostic::new(
+                Severity::Warning,
+                Some(path),
+                line,
+                message,
+            ));
         }
 
         for import in source.imports() {
@@ -363,57 +414,79 @@ fn client_only_usage(source: &Source) -> Option<ClientUsage> {
     let code = source.code.as_str();
     let apis = CLIENT_ONLY_APIS.iter().filter_map(|name| {
         let offset = find_word(code, name)?;
-        Some(ClientUsage { kind: UsageKind::Api(name), offset })
+        Some(ClientUsage {
+            kind: UsageKind::Api(name),
+            offset,
+        })
     });
-    let handler = find_event_handler(code)
-        .map(|(name, offset)| ClientUsage { kind: UsageKind::EventHandler(name), offset });
+    let handler = find_event_handler(code).map(|(name, offset)| ClientUsage {
+        kind: UsageKind::EventHandler(name),
+        offset,
+    });
     let class = ["Component", "PureComponent"].iter().find_map(|name| {
         let offset = find_extends(code, name)?;
-        Some(ClientUsage { kind: UsageKind::ClassComponent, offset })
+        Some(ClientUsage {
+            kind: UsageKind::ClassComponent,
+            offset,
+        })
     });
 
-    apis.chain(handler).chain(class).min_by_key(|usage| usage.offset)
+    apis.chain(handler)
+        .chain(class)
+        .min_by_key(|usage| usage.offset)
 }
 
 /// The offset of `word` as a whole identifier (`React.useState` counts).
 fn find_word(code: &str, word: &str) -> Option<usize> {
-    code.match_indices(word).map(|(offset, _)| offset).find(|&offset| {
-        let before = code[..offset].chars().next_back();
-        let after = code[offset + word.len()..].chars().next();
-        !before.is_some_and(source::is_identifier_char)
-            && !after.is_some_and(source::is_identifier_char)
-    })
+    code.match_indices(word)
+        .map(|(offset, _)| offset)
+        .find(|&offset| {
+            let before = code[..offset].chars().next_back();
+            let after = code[offset + word.len()..].chars().next();
+            !before.is_some_and(source::is_identifier_char)
+                && !after.is_some_and(source::is_identifier_char)
+        })
 }
 
 /// The first JSX event-handler attribute, such as `onClick={...}`: its name and offset.
 fn find_event_handler(code: &str) -> Option<(String, usize)> {
-    code.match_indices("on").map(|(offset, _)| offset).find_map(|offset| {
-        let before = code[..offset].chars().next_back();
-        if !before.is_some_and(char::is_whitespace) {
-            return None;
-        }
+    code.match_indices("on")
+        .map(|(offset, _)| offset)
+        .find_map(|offset| {
+            let before = code[..offset].chars().next_back();
+            if !before.is_some_and(char::is_whitespace) {
+                return None;
+            }
 
-        let rest = &code[offset..];
-        let name_length = rest.find(|c: char| !source::is_identifier_char(c)).unwrap_or(rest.len());
-        let name = &rest[..name_length];
-        let is_handler_name =
-            name.len() > 2 && name[2..].starts_with(|c: char| c.is_ascii_uppercase());
-        let value = rest[name_length..].trim_start().strip_prefix('=')?;
-        (is_handler_name && value.trim_start().starts_with('{')).then(|| (name.to_owned(), offset))
-    })
+            let rest = &code[offset..];
+            let name_length = rest
+                .find(|c: char| !source::is_identifier_char(c))
+                .unwrap_or(rest.len());
+            let name = &rest[..name_length];
+            let is_handler_name =
+                name.len() > 2 && name[2..].starts_with(|c: char| c.is_ascii_uppercase());
+            let value = rest[name_length..].trim_start().strip_prefix('=')?;
+            (is_handler_name && value.trim_start().starts_with('{'))
+                .then(|| (name.to_owned(), offset))
+        })
 }
 
 /// The offset of `extends Component` or `extends React.Component`.
 fn find_extends(code: &str, class: &str) -> Option<usize> {
-    code.match_indices("extends").map(|(offset, _)| offset).find(|&offset| {
-        let parent = code[offset + "extends".len()..].trim_start();
-        let parent = parent.strip_prefix("React.").unwrap_or(parent);
-        parent.strip_prefix(class).is_some_and(|rest| !rest.starts_with(source::is_identifier_char))
-    })
+    code.match_indices("extends")
+        .map(|(offset, _)| offset)
+        .find(|&offset| {
+            let parent = code[offset + "extends".len()..].trim_start();
+            let parent = parent.strip_prefix("React.").unwrap_or(parent);
+            parent
+                .strip_prefix(class)
+                .is_some_and(|rest| !rest.starts_with(source::is_identifier_char))
+        })
 }
 
 fn has_extension(path: &str, extensions: &[&str]) -> bool {
-    path.rsplit_once('.').is_some_and(|(_, extension)| extensions.contains(&extension))
+    path.rsplit_once('.')
+        .is_some_and(|(_, extension)| extensions.contains(&extension))
 }
 
 #[cfg(test)]
@@ -440,15 +513,21 @@ mod tests {
 
     #[test]
     fn an_app_router_project_passes() {
-        let diagnostics =
-            check(&[("package.json", "{}"), ("app/layout.js", LAYOUT), ("app/page.js", PAGE)]);
+        let diagnostics = check(&[
+            ("package.json", "{}"),
+            ("app/layout.js", LAYOUT),
+            ("app/page.js", PAGE),
+        ]);
         assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     }
 
     #[test]
     fn src_app_and_route_groups_pass() {
         assert!(check(&[("src/app/layout.tsx", LAYOUT), ("src/app/page.tsx", PAGE)]).is_empty());
-        let grouped = [("app/(site)/layout.tsx", LAYOUT), ("app/(site)/page.tsx", PAGE)];
+        let grouped = [
+            ("app/(site)/layout.tsx", LAYOUT),
+            ("app/(site)/page.tsx", PAGE),
+        ];
         assert!(check(&grouped).is_empty(), "{:#?}", check(&grouped));
     }
 
@@ -486,7 +565,11 @@ mod tests {
         let diagnostics = check(&[("package.json", "{}"), ("index.js", PAGE)]);
         let errors = messages(&diagnostics, Severity::Error);
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].starts_with("no app/layout or pages/ entry"), "{}", errors[0]);
+        assert!(
+            errors[0].starts_with("no app/layout or pages/ entry"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]
@@ -509,8 +592,11 @@ mod tests {
 
     #[test]
     fn app_and_pages_homes_conflict() {
-        let diagnostics =
-            check(&[("app/layout.js", LAYOUT), ("app/page.js", PAGE), ("pages/index.js", PAGE)]);
+        let diagnostics = check(&[
+            ("app/layout.js", LAYOUT),
+            ("app/page.js", PAGE),
+            ("pages/index.js", PAGE),
+        ]);
         assert_eq!(
             messages(&diagnostics, Severity::Error),
             ["app/page.js and pages/index.js both serve /; next build stops on the conflict"]
@@ -519,8 +605,11 @@ mod tests {
 
     #[test]
     fn src_app_next_to_app_is_a_warning() {
-        let diagnostics =
-            check(&[("app/layout.js", LAYOUT), ("app/page.js", PAGE), ("src/app/page.js", PAGE)]);
+        let diagnostics = check(&[
+            ("app/layout.js", LAYOUT),
+            ("app/page.js", PAGE),
+            ("src/app/page.js", PAGE),
+        ]);
         assert_eq!(
             messages(&diagnostics, Severity::Warning),
             ["src/app/ is ignored because app/ exists at the root"]
@@ -567,9 +656,15 @@ export default function Page() {
         let diagnostics = check(&[("app/layout.js", LAYOUT), ("app/page.js", &late)]);
         let warnings = messages(&diagnostics, Severity::Warning);
         assert_eq!(warnings.len(), 2, "{warnings:#?}");
-        assert!(warnings.iter().any(|w| w.contains("has \"use client\" after other statements")));
         assert!(
-            warnings.iter().any(|w| w.contains("its \"use client\" is not the first statement"))
+            warnings
+                .iter()
+                .any(|w| w.contains("has \"use client\" after other statements"))
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("its \"use client\" is not the first statement"))
         );
     }
 
@@ -581,7 +676,11 @@ export default function Page() {
 "#;
         let diagnostics = check(&[("app/layout.js", LAYOUT), ("app/page.js", page)]);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
-        assert!(diagnostics[0].message.starts_with("app/page.js passes an onClick handler"));
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("app/page.js passes an onClick handler")
+        );
         assert_eq!(diagnostics[0].line, Some(2));
     }
 
@@ -620,8 +719,15 @@ export default function Page() { return <Counter />; }
         ];
         let diagnostics = check(&files);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
-        assert_eq!(diagnostics[0].path.as_deref(), Some("components/Counter.js"));
-        assert!(diagnostics[0].message.contains("(imported by the Server Component app/page.js)"));
+        assert_eq!(
+            diagnostics[0].path.as_deref(),
+            Some("components/Counter.js")
+        );
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("(imported by the Server Component app/page.js)")
+        );
     }
 
     #[test]
@@ -647,10 +753,17 @@ export default function Shell() { return <Counter />; }
     #[test]
     fn an_error_file_must_be_a_client_component() {
         let error = "export default function Error() { return <p>Oops</p>; }\n";
-        let diagnostics =
-            check(&[("app/layout.js", LAYOUT), ("app/page.js", PAGE), ("app/error.js", error)]);
+        let diagnostics = check(&[
+            ("app/layout.js", LAYOUT),
+            ("app/page.js", PAGE),
+            ("app/error.js", error),
+        ]);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
-        assert!(diagnostics[0].message.starts_with("app/error.js must be a Client Component"));
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("app/error.js must be a Client Component")
+        );
     }
 
     #[test]
@@ -680,10 +793,15 @@ export default function Page() {
         let diagnostics = check(&files);
         assert_eq!(
             messages(&diagnostics, Severity::Error),
-            ["app/page.js imports \"../components/Footer\", but the reply has no \
-              components/Footer (.tsx, .ts, .jsx, .js or /index)"]
+            [
+                "app/page.js imports \"../components/Footer\", but the reply has no \
+              components/Footer (.tsx, .ts, .jsx, .js or /index)"
+            ]
         );
-        let error = diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap();
+        let error = diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .unwrap();
         assert_eq!(error.path.as_deref(), Some("app/page.js"));
         assert_eq!(error.line, Some(2));
     }
@@ -710,19 +828,29 @@ export default function Page() { return <Nav />; }
             ("src/app/page.tsx", page),
             ("components/Nav.tsx", PAGE),
         ];
-        let errors: Vec<String> =
-            messages(&check(&files), Severity::Error).iter().map(|m| m.to_string()).collect();
+        let errors: Vec<String> = messages(&check(&files), Severity::Error)
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
         assert_eq!(errors.len(), 1, "{errors:#?}");
         assert!(errors[0].contains("src/components/Nav"), "{}", errors[0]);
 
-        let files = [files[0], files[1], files[2], ("src/components/Nav.tsx", PAGE)];
+        let files = [
+            files[0],
+            files[1],
+            files[2],
+            ("src/components/Nav.tsx", PAGE),
+        ];
         assert!(check(&files).is_empty());
     }
 
     #[test]
     fn settings_are_rejected() {
         let settings = [("strict".to_owned(), "true".to_owned())];
-        let diagnostics = validate(&[("app/layout.js", LAYOUT), ("app/page.js", PAGE)], &settings);
+        let diagnostics = validate(
+            &[("app/layout.js", LAYOUT), ("app/page.js", PAGE)],
+            &settings,
+        );
         assert_eq!(
             messages(&diagnostics, Severity::Error),
             ["unknown setting `strict`; nextjs-structure takes no settings"]
@@ -731,8 +859,14 @@ export default function Page() { return <Nav />; }
 
     #[test]
     fn event_handler_search_needs_an_attribute() {
-        assert_eq!(find_event_handler(" onClick={go}"), Some(("onClick".to_owned(), 1)));
-        assert_eq!(find_event_handler(" onSubmit = {go}"), Some(("onSubmit".to_owned(), 1)));
+        assert_eq!(
+            find_event_handler(" onClick={go}"),
+            Some(("onClick".to_owned(), 1))
+        );
+        assert_eq!(
+            find_event_handler(" onSubmit = {go}"),
+            Some(("onSubmit".to_owned(), 1))
+        );
         assert_eq!(find_event_handler(" once={go}"), None);
         assert_eq!(find_event_handler(" onClick: () => void"), None);
         assert_eq!(find_event_handler("button.onclick={go}"), None);

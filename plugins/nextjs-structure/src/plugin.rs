@@ -26,10 +26,18 @@ impl Guest for NextjsStructure {
     }
 
     fn validate(files: Vec<SourceFile>, settings: Settings) -> api::Validation {
-        let tree: Vec<(&str, &str)> =
-            files.iter().map(|file| (file.path.as_str(), file.contents.as_str())).collect();
-        let diagnostics = check::validate(&tree, &settings).into_iter().map(to_wit).collect();
-        api::Validation { diagnostics, edits: Vec::new() }
+        let tree: Vec<(&str, &str)> = files
+            .iter()
+            .map(|file| (file.path.as_str(), file.contents.as_str()))
+            .collect();
+        let diagnostics = check::validate(&tree, &settings)
+            .into_iter()
+            .map(to_wit)
+            .collect();
+        api::Validation {
+            diagnostics,
+            edits: Vec::new(),
+        }
     }
 }
 

@@ -49,10 +49,17 @@ impl<'a> Resolver<'a> {
         let mut aliases = config.map(read_aliases).unwrap_or_default();
         if !aliases.iter().any(|alias| alias.prefix == "@/") {
             let targets = vec![String::new(), "src/".to_owned()];
-            aliases.push(Alias { prefix: "@/".to_owned(), wildcard: true, targets });
+            aliases.push(Alias {
+                prefix: "@/".to_owned(),
+                wildcard: true,
+                targets,
+            });
         }
 
-        Resolver { files: files.iter().map(|(path, _)| *path).collect(), aliases }
+        Resolver {
+            files: files.iter().map(|(path, _)| *path).collect(),
+            aliases,
+        }
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -70,7 +77,9 @@ impl<'a> Resolver<'a> {
         };
 
         let bases: Vec<Option<String>> = if is_relative(specifier) {
-            let directory = importer.rsplit_once('/').map_or("", |(directory, _)| directory);
+            let directory = importer
+                .rsplit_once('/')
+                .map_or("", |(directory, _)| directory);
             vec![normalise(&format!("{directory}/{specifier}"))]
         } else if let Some(targets) = self.alias_targets(specifier) {
             targets.iter().map(|target| normalise(target)).collect()
@@ -85,7 +94,11 @@ impl<'a> Resolver<'a> {
         }
         // A path above the project root is missing too: nothing outside the workspace exists
         // for the build.
-        let base = bases.into_iter().flatten().next().unwrap_or_else(|| specifier.to_owned());
+        let base = bases
+            .into_iter()
+            .flatten()
+            .next()
+            .unwrap_or_else(|| specifier.to_owned());
         Resolution::Missing { base }
     }
 
@@ -98,8 +111,18 @@ impl<'a> Resolver<'a> {
                 specifier == alias.prefix
             }
         })?;
-        let rest = if alias.wildcard { &specifier[alias.prefix.len()..] } else { "" };
-        Some(alias.targets.iter().map(|target| format!("{target}{rest}")).collect())
+        let rest = if alias.wildcard {
+            &specifier[alias.prefix.len()..]
+        } else {
+            ""
+        };
+        Some(
+            alias
+                .targets
+                .iter()
+                .map(|target| format!("{target}{rest}"))
+                .collect(),
+        )
     }
 
     fn find(&self, base: &str) -> Option<&'a str> {
@@ -110,11 +133,16 @@ impl<'a> Resolver<'a> {
         for extension in EXTENSIONS {
             candidates.push(format!("{base}/index{extension}"));
         }
-        if let Some(stem) = SCRIPT_EXTENSIONS.iter().find_map(|ext| base.strip_suffix(ext)) {
+        if let Some(stem) = SCRIPT_EXTENSIONS
+            .iter()
+            .find_map(|ext| base.strip_suffix(ext))
+        {
             candidates.extend([".ts", ".tsx", ".mts"].map(|ext| format!("{stem}{ext}")));
         }
 
-        candidates.iter().find_map(|candidate| self.files.get(candidate.as_str()).copied())
+        candidates
+            .iter()
+            .find_map(|candidate| self.files.get(candidate.as_str()).copied())
     }
 }
 
@@ -165,13 +193,19 @@ fn read_aliases(config: &str) -> Vec<Alias> {
             .flatten()
             .filter_map(Value::as_str)
             .filter_map(|target| normalise(&format!("{base_url}/{}", target.trim_end_matches('*'))))
-            .map(
-                |target| {
-                    if wildcard && !target.is_empty() { format!("{target}/") } else { target }
-                },
-            )
+            .map(|target| {
+                if wildcard && !target.is_empty() {
+                    format!("{target}/")
+                } else {
+                    target
+                }
+            })
             .collect();
-        aliases.push(Alias { prefix, wildcard, targets });
+        aliases.push(Alias {
+            prefix,
+            wildcard,
+            targets,
+        });
     }
     aliases
 }
@@ -215,13 +249,31 @@ mod tests {
         ];
         let resolver = resolver(&files);
         let resolve = |specifier| resolver.resolve("app/page.js", specifier);
-        assert_eq!(resolve("../components/Hero"), Resolution::File("components/Hero.tsx"));
-        assert_eq!(resolve("../components/ui"), Resolution::File("components/ui/index.ts"));
-        assert_eq!(resolve("./globals.css"), Resolution::File("app/globals.css"));
-        assert_eq!(resolve("../lib/data.json"), Resolution::File("lib/data.json"));
+        assert_eq!(
+            resolve("../components/Hero"),
+            Resolution::File("components/Hero.tsx")
+        );
+        assert_eq!(
+            resolve("../components/ui"),
+            Resolution::File("components/ui/index.ts")
+        );
+        assert_eq!(
+            resolve("./globals.css"),
+            Resolution::File("app/globals.css")
+        );
+        assert_eq!(
+            resolve("../lib/data.json"),
+            Resolution::File("lib/data.json")
+        );
         assert_eq!(resolve("../lib/util"), Resolution::File("lib/util.mjs"));
-        assert_eq!(resolve("./globals.css?inline"), Resolution::File("app/globals.css"));
-        assert_eq!(resolve("./globals.css#top"), Resolution::File("app/globals.css"));
+        assert_eq!(
+            resolve("./globals.css?inline"),
+            Resolution::File("app/globals.css")
+        );
+        assert_eq!(
+            resolve("./globals.css#top"),
+            Resolution::File("app/globals.css")
+        );
         assert_eq!(resolve("react"), Resolution::NotLocal);
         assert_eq!(resolve("next/link"), Resolution::NotLocal);
     }
@@ -230,14 +282,22 @@ mod tests {
     fn a_missing_relative_import_names_the_path_tried() {
         let files = [("app/page.js", "")];
         let resolution = resolver(&files).resolve("app/page.js", "../components/Footer");
-        assert_eq!(resolution, Resolution::Missing { base: "components/Footer".into() });
+        assert_eq!(
+            resolution,
+            Resolution::Missing {
+                base: "components/Footer".into()
+            }
+        );
     }
 
     #[test]
     fn an_import_above_the_root_is_missing() {
         let files = [("app/page.js", ""), ("secret.js", "")];
         let resolution = resolver(&files).resolve("app/page.js", "../../secret");
-        assert!(matches!(resolution, Resolution::Missing { .. }), "{resolution:?}");
+        assert!(
+            matches!(resolution, Resolution::Missing { .. }),
+            "{resolution:?}"
+        );
     }
 
     #[test]
@@ -249,12 +309,24 @@ mod tests {
 
     #[test]
     fn the_at_alias_defaults_to_the_root_or_src() {
-        let files = [("app/page.tsx", ""), ("components/Nav.tsx", ""), ("src/lib/api.ts", "")];
+        let files = [
+            ("app/page.tsx", ""),
+            ("components/Nav.tsx", ""),
+            ("src/lib/api.ts", ""),
+        ];
         let resolver = resolver(&files);
         let resolve = |specifier| resolver.resolve("app/page.tsx", specifier);
-        assert_eq!(resolve("@/components/Nav"), Resolution::File("components/Nav.tsx"));
+        assert_eq!(
+            resolve("@/components/Nav"),
+            Resolution::File("components/Nav.tsx")
+        );
         assert_eq!(resolve("@/lib/api"), Resolution::File("src/lib/api.ts"));
-        assert_eq!(resolve("@/lib/gone"), Resolution::Missing { base: "lib/gone".into() });
+        assert_eq!(
+            resolve("@/lib/gone"),
+            Resolution::Missing {
+                base: "lib/gone".into()
+            }
+        );
         // A scoped package is not the alias.
         assert_eq!(resolve("@vercel/analytics"), Resolution::NotLocal);
     }
@@ -278,17 +350,28 @@ mod tests {
         ];
         let resolver = resolver(&files);
         let resolve = |specifier| resolver.resolve("src/app/page.tsx", specifier);
-        assert_eq!(resolve("@/components/Nav"), Resolution::File("src/components/Nav.tsx"));
+        assert_eq!(
+            resolve("@/components/Nav"),
+            Resolution::File("src/components/Nav.tsx")
+        );
         assert_eq!(resolve("~lib/format"), Resolution::File("lib/format.ts"));
         assert_eq!(resolve("#config"), Resolution::File("config.ts"));
-        assert_eq!(resolve("@/lib/format"), Resolution::Missing { base: "src/lib/format".into() });
+        assert_eq!(
+            resolve("@/lib/format"),
+            Resolution::Missing {
+                base: "src/lib/format".into()
+            }
+        );
     }
 
     #[test]
     fn base_url_applies_to_paths() {
         let tsconfig = r#"{ "compilerOptions": { "baseUrl": "src", "paths": { "@/*": ["*"] } } }"#;
-        let files =
-            [("tsconfig.json", tsconfig), ("src/app/page.tsx", ""), ("src/ui/Button.jsx", "")];
+        let files = [
+            ("tsconfig.json", tsconfig),
+            ("src/app/page.tsx", ""),
+            ("src/ui/Button.jsx", ""),
+        ];
         let resolution = resolver(&files).resolve("src/app/page.tsx", "@/ui/Button");
         assert_eq!(resolution, Resolution::File("src/ui/Button.jsx"));
     }

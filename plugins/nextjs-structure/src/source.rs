@@ -48,14 +48,19 @@ impl<'a> Source<'a> {
                     at = end;
                 }
                 (b'/', Some(b'*')) => {
-                    let end = text[at + 2..].find("*/").map_or(bytes.len(), |end| at + 2 + end + 2);
+                    let end = text[at + 2..]
+                        .find("*/")
+                        .map_or(bytes.len(), |end| at + 2 + end + 2);
                     blank(&mut uncommented, at..end);
                     blank(&mut code, at..end);
                     at = end;
                 }
                 (quote @ (b'"' | b'\'' | b'`'), _) => {
                     let end = string_end(bytes, at, quote);
-                    literals.push(Literal { offset: at, value: &text[at + 1..end] });
+                    literals.push(Literal {
+                        offset: at,
+                        value: &text[at + 1..end],
+                    });
                     blank(&mut code, at + 1..end);
                     at = (end + 1).min(bytes.len());
                 }
@@ -80,7 +85,10 @@ impl<'a> Source<'a> {
             rest =
                 rest.trim_start_matches(|c: char| c.is_whitespace() || c == ';' || c == '\u{feff}');
             let offset = self.uncommented.len() - rest.len();
-            let Some(literal) = self.literals.iter().find(|literal| literal.offset == offset)
+            let Some(literal) = self
+                .literals
+                .iter()
+                .find(|literal| literal.offset == offset)
             else {
                 return directives;
             };
@@ -112,7 +120,10 @@ impl<'a> Source<'a> {
             .iter()
             .filter(|literal| self.text[literal.offset..].starts_with(['"', '\'']))
             .filter(|literal| names_a_module(&self.code[..literal.offset]))
-            .map(|literal| Import { specifier: literal.value, line: self.line_at(literal.offset) })
+            .map(|literal| Import {
+                specifier: literal.value,
+                line: self.line_at(literal.offset),
+            })
             .collect()
     }
 
@@ -131,7 +142,10 @@ fn blank(bytes: &mut [u8], range: std::ops::Range<usize>) {
 }
 
 fn find_byte(bytes: &[u8], from: usize, wanted: u8) -> usize {
-    bytes[from..].iter().position(|byte| *byte == wanted).map_or(bytes.len(), |end| from + end)
+    bytes[from..]
+        .iter()
+        .position(|byte| *byte == wanted)
+        .map_or(bytes.len(), |end| from + end)
 }
 
 /// The offset of the quote that closes the string opened at `start`, or where it gives up:
@@ -216,7 +230,10 @@ mod tests {
 
     #[test]
     fn directives_come_before_any_other_statement() {
-        assert_eq!(Source::new("\"use client\";\nimport x from 'y';").directives(), ["use client"]);
+        assert_eq!(
+            Source::new("\"use client\";\nimport x from 'y';").directives(),
+            ["use client"]
+        );
         assert_eq!(
             Source::new("// a comment\n/* another */\n'use strict'\n\"use client\"\nx")
                 .directives(),
@@ -267,6 +284,12 @@ Array.from("./not-either");
     fn a_multiline_import_is_found() {
         let imports =
             Source::new("import {\n  Hero,\n  Footer,\n} from \"../components\";").imports();
-        assert_eq!(imports, [Import { specifier: "../components", line: 4 }]);
+        assert_eq!(
+            imports,
+            [Import {
+                specifier: "../components",
+                line: 4
+            }]
+        );
     }
 }

@@ -120,7 +120,10 @@ impl Guest for OpenAiCompatible {
                     if attempt > max_retries {
                         return failed(format!("could not reach the provider: {message}"));
                     }
-                    pause(provider_kit::backoff_ms(attempt), &format!("network: {message}"));
+                    pause(
+                        provider_kit::backoff_ms(attempt),
+                        &format!("network: {message}"),
+                    );
                 }
                 Err(error) => return failed(describe_refusal(error)),
                 Ok(response) if !(200..300).contains(&response.status) => {

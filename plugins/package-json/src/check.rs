@@ -38,13 +38,23 @@ pub struct Report {
 impl Report {
     fn add(&mut self, severity: Severity, path: &str, line: Option<u32>, message: String) {
         let path = Some(path.to_owned());
-        self.diagnostics.push(Diagnostic { severity, path, line, message });
+        self.diagnostics.push(Diagnostic {
+            severity,
+            path,
+            line,
+            message,
+        });
     }
 
     /// An error about the reply or the settings as a whole rather than one place in a file.
     fn add_error(&mut self, message: String) {
         let severity = Severity::Error;
-        self.diagnostics.push(Diagnostic { severity, path: None, line: None, message });
+        self.diagnostics.push(Diagnostic {
+            severity,
+            path: None,
+            line: None,
+            message,
+        });
     }
 }
 
@@ -57,7 +67,9 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { add_missing_scripts: true }
+        Settings {
+            add_missing_scripts: true,
+        }
     }
 }
 
@@ -134,13 +146,19 @@ pub fn validate(files: &[(&str, &str)], settings: &[(String, String)]) -> Report
 }
 
 fn find_file<'a>(files: &[(&str, &'a str)], path: &str) -> Option<&'a str> {
-    files.iter().find(|(candidate, _)| *candidate == path).map(|(_, contents)| *contents)
+    files
+        .iter()
+        .find(|(candidate, _)| *candidate == path)
+        .map(|(_, contents)| *contents)
 }
 
 /// "no package.json in reply", naming a nested one when the model put the project in a
 /// folder.
 fn missing_manifest_message(files: &[(&str, &str)]) -> String {
-    let nested = files.iter().map(|(path, _)| *path).find(|path| path.ends_with("/package.json"));
+    let nested = files
+        .iter()
+        .map(|(path, _)| *path)
+        .find(|path| path.ends_with("/package.json"));
     match nested {
         Some(path) => format!("no package.json in reply (found {path}; it must be at the root)"),
         None => "no package.json in reply".to_owned(),
@@ -179,7 +197,12 @@ fn read_dependencies<'a>(
         for (name, spec) in entries {
             let line = line_of_key(text, Some(section), name);
             match spec {
-                Value::String(spec) => dependencies.push(Dependency { section, name, spec, line }),
+                Value::String(spec) => dependencies.push(Dependency {
+                    section,
+                    name,
+                    spec,
+                    line,
+                }),
                 other => {
                     let message =
                         format!("\"{name}\" in {section} has version {other}, not a string");
@@ -196,9 +219,15 @@ fn find_dependency<'d, 'a>(
     dependencies: &'d [Dependency<'a>],
     name: &str,
 ) -> Option<&'d Dependency<'a>> {
-    let mut entries = dependencies.iter().filter(|dependency| dependency.name == name);
+    let mut entries = dependencies
+        .iter()
+        .filter(|dependency| dependency.name == name);
     let first = entries.next()?;
-    Some(entries.find(|dependency| dependency.section == "dependencies").unwrap_or(first))
+    Some(
+        entries
+            .find(|dependency| dependency.section == "dependencies")
+            .unwrap_or(first),
+    )
 }
 
 fn check_required_dependencies(dependencies: &[Dependency], report: &mut Report) {
@@ -227,7 +256,9 @@ fn check_required_dependencies(dependencies: &[Dependency], report: &mut Report)
 }
 
 fn check_moving_versions(dependencies: &[Dependency], report: &mut Report) {
-    for dependency in dependencies.iter().filter(|dependency| versions::is_moving(dependency.spec))
+    for dependency in dependencies
+        .iter()
+        .filter(|dependency| versions::is_moving(dependency.spec))
     {
         let message = format!(
             "\"{}\": \"{}\" installs whatever is newest on the day of the run, so the result \
@@ -466,8 +497,10 @@ mod tests {
     }
 
     fn check_with(manifest: &str, settings: &[(&str, &str)]) -> Report {
-        let settings: Vec<(String, String)> =
-            settings.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        let settings: Vec<(String, String)> = settings
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
         validate(&[(MANIFEST, manifest), LAYOUT], &settings)
     }
 
@@ -506,7 +539,10 @@ mod tests {
     fn a_reply_without_package_json_is_an_error() {
         // Case 08b: one file, no manifest.
         let report = validate(&[("app/page.tsx", "export default function P() {}")], &[]);
-        assert_eq!(messages(&report, Severity::Error), ["no package.json in reply"]);
+        assert_eq!(
+            messages(&report, Severity::Error),
+            ["no package.json in reply"]
+        );
     }
 
     #[test]
@@ -532,7 +568,10 @@ mod tests {
     #[test]
     fn a_manifest_that_is_not_an_object_is_an_error() {
         let report = check("[1, 2]");
-        assert_eq!(messages(&report, Severity::Error), ["package.json must be a JSON object"]);
+        assert_eq!(
+            messages(&report, Severity::Error),
+            ["package.json must be a JSON object"]
+        );
     }
 
     #[test]
@@ -562,7 +601,10 @@ mod tests {
                  "devDependencies": { "next": "14.2.35" } }"#,
         );
         assert!(messages(&report, Severity::Error).is_empty());
-        assert_eq!(find(&report, "only in devDependencies").severity, Severity::Warning);
+        assert_eq!(
+            find(&report, "only in devDependencies").severity,
+            Severity::Warning
+        );
     }
 
     #[test]
@@ -583,7 +625,10 @@ mod tests {
             r#"{ "scripts": { "build": "next build", "start": "next start" },
                  "dependencies": { "next": 14, "react": "18.3.1", "react-dom": "18.3.1" } }"#,
         );
-        assert_eq!(find(&report, "has version 14, not a string").severity, Severity::Error);
+        assert_eq!(
+            find(&report, "has version 14, not a string").severity,
+            Severity::Error
+        );
     }
 
     #[test]
@@ -642,7 +687,10 @@ mod tests {
         let manifest = r#"{ "scripts": { "dev": "next dev", "start": "next start" },
              "dependencies": { "next": "14.2.35", "react": "18.3.1", "react-dom": "18.3.1" } }"#;
         let report = check_with(manifest, &[("add-missing-scripts", "false")]);
-        assert_eq!(messages(&report, Severity::Error), ["package.json has no \"build\" script"]);
+        assert_eq!(
+            messages(&report, Severity::Error),
+            ["package.json has no \"build\" script"]
+        );
         assert!(report.rewritten.is_none());
     }
 
@@ -650,7 +698,10 @@ mod tests {
     fn settings_are_checked() {
         let report = check_with(GOOD, &[("add-missing-scripts", "yes")]);
         let errors = messages(&report, Severity::Error);
-        assert_eq!(errors, ["setting `add-missing-scripts` must be `true` or `false`, not `yes`"]);
+        assert_eq!(
+            errors,
+            ["setting `add-missing-scripts` must be `true` or `false`, not `yes`"]
+        );
 
         let report = check_with(GOOD, &[("add-missing-script", "false")]);
         assert!(
@@ -658,7 +709,11 @@ mod tests {
                 .starts_with("unknown setting `add-missing-script`")
         );
 
-        assert!(check_with(GOOD, &[("add-missing-scripts", "true")]).diagnostics.is_empty());
+        assert!(
+            check_with(GOOD, &[("add-missing-scripts", "true")])
+                .diagnostics
+                .is_empty()
+        );
     }
 
     #[test]
@@ -688,9 +743,16 @@ mod tests {
             "next start --port 3000",
             "next start --port=3000",
         ] {
-            assert_eq!(option_value(&words(command), &["-p", "--port"]), Some("3000"), "{command}");
+            assert_eq!(
+                option_value(&words(command), &["-p", "--port"]),
+                Some("3000"),
+                "{command}"
+            );
         }
-        assert_eq!(env_value(&words("PORT=3000 next start"), "PORT"), Some("3000"));
+        assert_eq!(
+            env_value(&words("PORT=3000 next start"), "PORT"),
+            Some("3000")
+        );
         assert_eq!(option_value(&words("next start"), &["-p", "--port"]), None);
         assert_eq!(env_value(&words("next start PORT=1"), "PORT"), None);
     }
@@ -698,7 +760,10 @@ mod tests {
     #[test]
     fn a_start_script_that_binds_localhost_is_a_warning() {
         let manifest = GOOD.replace("\"next start\"", "\"next start -H localhost\"");
-        assert_eq!(find(&check(&manifest), "binds to localhost").severity, Severity::Warning);
+        assert_eq!(
+            find(&check(&manifest), "binds to localhost").severity,
+            Severity::Warning
+        );
     }
 
     #[test]
@@ -714,7 +779,9 @@ mod tests {
 
     #[test]
     fn moving_versions_are_warnings() {
-        let manifest = GOOD.replace("\"14.2.35\"", "\"latest\"").replace("\"18.3.1\" }", "\"*\" }");
+        let manifest = GOOD
+            .replace("\"14.2.35\"", "\"latest\"")
+            .replace("\"18.3.1\" }", "\"*\" }");
         let report = check(&manifest);
         let warnings = messages(&report, Severity::Warning);
         assert_eq!(warnings.len(), 2, "{warnings:#?}");
@@ -753,16 +820,22 @@ mod tests {
 
     #[test]
     fn next_15_with_react_19_is_fine() {
-        let manifest = GOOD.replace("14.2.35", "15.5.29").replace("18.3.1", "19.1.0");
+        let manifest = GOOD
+            .replace("14.2.35", "15.5.29")
+            .replace("18.3.1", "19.1.0");
         assert!(check(&manifest).diagnostics.is_empty());
     }
 
     #[test]
     fn react_and_react_dom_of_different_majors_is_a_warning() {
-        let manifest =
-            GOOD.replace("\"14.2.35\"", "\"15.5.29\"").replace("\"18.3.1\" }", "\"19.1.0\" }");
+        let manifest = GOOD
+            .replace("\"14.2.35\"", "\"15.5.29\"")
+            .replace("\"18.3.1\" }", "\"19.1.0\" }");
         let report = check(&manifest);
-        assert_eq!(find(&report, "have different majors").severity, Severity::Warning);
+        assert_eq!(
+            find(&report, "have different majors").severity,
+            Severity::Warning
+        );
         assert_eq!(report.diagnostics.len(), 1);
     }
 
@@ -771,12 +844,18 @@ mod tests {
         // Case 13.
         let files = [(MANIFEST, GOOD), ("next.config.ts", "export default {};")];
         let report = validate(&files, &[]);
-        let warning = find(&report, "next.config.ts requires next >= 15 (reply pins 14.2.35)");
+        let warning = find(
+            &report,
+            "next.config.ts requires next >= 15 (reply pins 14.2.35)",
+        );
         assert_eq!(warning.severity, Severity::Warning);
         assert_eq!(warning.path.as_deref(), Some("next.config.ts"));
 
         let next15 = GOOD.replace("14.2.35", "15.5.29");
-        let files = [(MANIFEST, next15.as_str()), ("next.config.ts", "export default {};")];
+        let files = [
+            (MANIFEST, next15.as_str()),
+            ("next.config.ts", "export default {};"),
+        ];
         assert!(validate(&files, &[]).diagnostics.is_empty());
     }
 

@@ -25,14 +25,21 @@ impl Guest for PackageJson {
     }
 
     fn validate(files: Vec<SourceFile>, settings: Settings) -> api::Validation {
-        let tree: Vec<(&str, &str)> =
-            files.iter().map(|file| (file.path.as_str(), file.contents.as_str())).collect();
+        let tree: Vec<(&str, &str)> = files
+            .iter()
+            .map(|file| (file.path.as_str(), file.contents.as_str()))
+            .collect();
         let report = check::validate(&tree, &settings);
 
         let diagnostics = report.diagnostics.into_iter().map(to_wit).collect();
         let edits = report
             .rewritten
-            .map(|contents| api::Edit::Write(SourceFile { path: "package.json".into(), contents }))
+            .map(|contents| {
+                api::Edit::Write(SourceFile {
+                    path: "package.json".into(),
+                    contents,
+                })
+            })
             .into_iter()
             .collect();
         api::Validation { diagnostics, edits }

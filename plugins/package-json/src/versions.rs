@@ -13,7 +13,10 @@ pub fn major(spec: &str) -> Option<u64> {
 
     let version = spec.strip_prefix(['^', '~', '=']).unwrap_or(spec);
     let version = version.strip_prefix('v').unwrap_or(version);
-    let digits = version.len() - version.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let digits = version.len()
+        - version
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
     let (number, rest) = version.split_at(digits);
     if number.is_empty() || !(rest.is_empty() || rest.starts_with('.') || rest.starts_with('-')) {
         return None;
@@ -71,7 +74,16 @@ mod tests {
 
     #[test]
     fn major_refuses_wide_or_unknown_specs() {
-        for spec in ["latest", "*", ">=14", "^18 || ^19", "14 - 15", "npm:react@18", "", "x"] {
+        for spec in [
+            "latest",
+            "*",
+            ">=14",
+            "^18 || ^19",
+            "14 - 15",
+            "npm:react@18",
+            "",
+            "x",
+        ] {
             assert_eq!(major(spec), None, "{spec}");
         }
         assert_eq!(major("github:vercel/next.js"), None);
@@ -83,7 +95,14 @@ mod tests {
         for spec in ["latest", "*", "", "x", "canary", "rc"] {
             assert!(is_moving(spec), "{spec}");
         }
-        for spec in ["14.2.35", "^19.0.0", "v14.2.0", ">=14", "file:../lib", "~15"] {
+        for spec in [
+            "14.2.35",
+            "^19.0.0",
+            "v14.2.0",
+            ">=14",
+            "file:../lib",
+            "~15",
+        ] {
             assert!(!is_moving(spec), "{spec}");
         }
     }

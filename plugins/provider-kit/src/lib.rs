@@ -84,7 +84,11 @@ mod tests {
             for piece in stream.chunks(size) {
                 events.extend(decoder.feed(piece));
             }
-            assert_eq!(events, ["{\"a\":1}", "{\"b\":2}", "[DONE]"], "chunks of {size}");
+            assert_eq!(
+                events,
+                ["{\"a\":1}", "{\"b\":2}", "[DONE]"],
+                "chunks of {size}"
+            );
             assert_eq!(decoder.finish(), None);
         }
     }

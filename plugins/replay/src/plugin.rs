@@ -42,7 +42,10 @@ impl Guest for Replay {
             Ok(options) => options,
             Err(message) => {
                 return Generation {
-                    usage: TokenUsage { input_tokens, output_tokens: 0 },
+                    usage: TokenUsage {
+                        input_tokens,
+                        output_tokens: 0,
+                    },
                     finish: FinishReason::Error(message),
                 };
             }
@@ -54,7 +57,13 @@ impl Guest for Replay {
             Finish::Length => FinishReason::Length,
         };
         let output_tokens = replay::estimate_tokens(options.reply);
-        Generation { usage: TokenUsage { input_tokens, output_tokens }, finish }
+        Generation {
+            usage: TokenUsage {
+                input_tokens,
+                output_tokens,
+            },
+            finish,
+        }
     }
 }
 

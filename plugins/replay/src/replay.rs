@@ -24,7 +24,11 @@ impl<'a> Options<'a> {
     /// Reads the replay's parameters; the message of an error is the run's failure reason.
     pub fn from_params(params: &'a [(String, String)]) -> Result<Self, String> {
         let param = |name: &str| {
-            params.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+            params
+                .iter()
+                .rev()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.as_str())
         };
 
         let reply = param("reply").ok_or(
@@ -45,9 +49,15 @@ impl<'a> Options<'a> {
         };
         let chunk_delay = match param("chunk-delay-ms") {
             None => DEFAULT_CHUNK_DELAY,
-            Some(value) => value.trim().parse().map(Duration::from_millis).map_err(|_| {
-                format!("replay parameter `chunk-delay-ms` must be a whole number, not `{value}`")
-            })?,
+            Some(value) => value
+                .trim()
+                .parse()
+                .map(Duration::from_millis)
+                .map_err(|_| {
+                    format!(
+                        "replay parameter `chunk-delay-ms` must be a whole number, not `{value}`"
+                    )
+                })?,
         };
         let finish = match param("finish").map(str::trim) {
             None | Some("stop") => Finish::Stop,
@@ -59,7 +69,12 @@ impl<'a> Options<'a> {
             }
         };
 
-        Ok(Options { reply, chunk_bytes, chunk_delay, finish })
+        Ok(Options {
+            reply,
+            chunk_bytes,
+            chunk_delay,
+            finish,
+        })
     }
 }
 
@@ -105,7 +120,10 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect()
     }
 
     #[test]
@@ -149,9 +167,11 @@ mod tests {
 
     #[test]
     fn bad_values_are_errors_naming_the_parameter() {
-        for (name, value) in
-            [("chunk-bytes", "0"), ("chunk-bytes", "-1"), ("chunk-delay-ms", "soon")]
-        {
+        for (name, value) in [
+            ("chunk-bytes", "0"),
+            ("chunk-bytes", "-1"),
+            ("chunk-delay-ms", "soon"),
+        ] {
             let error =
                 Options::from_params(&params(&[("reply", "x"), (name, value)])).unwrap_err();
             assert!(error.contains(&format!("`{name}`")), "{error}");
@@ -159,7 +179,10 @@ mod tests {
         }
         let error =
             Options::from_params(&params(&[("reply", "x"), ("finish", "error")])).unwrap_err();
-        assert_eq!(error, "replay parameter `finish` must be `stop` or `length`, not `error`");
+        assert_eq!(
+            error,
+            "replay parameter `finish` must be `stop` or `length`, not `error`"
+        );
     }
 
     #[test]
@@ -193,9 +216,16 @@ mod tests {
         };
         let mut emitted = Vec::new();
         let mut sleeps = Vec::new();
-        replay(&options, |chunk| emitted.push(chunk.to_owned()), |delay| sleeps.push(delay));
+        replay(
+            &options,
+            |chunk| emitted.push(chunk.to_owned()),
+            |delay| sleeps.push(delay),
+        );
 
-        assert_eq!(emitted.iter().map(String::len).collect::<Vec<_>>(), [512, 512, 276]);
+        assert_eq!(
+            emitted.iter().map(String::len).collect::<Vec<_>>(),
+            [512, 512, 276]
+        );
         assert_eq!(emitted.concat(), reply);
         assert_eq!(sleeps, [Duration::from_millis(20); 2]);
     }

@@ -15,7 +15,12 @@ pub enum Js {
 
 /// An object literal from `(key, value)` pairs, in the given order.
 pub fn obj<const N: usize>(fields: [(&str, Js); N]) -> Js {
-    Js::Obj(fields.into_iter().map(|(key, value)| (key.to_string(), value)).collect())
+    Js::Obj(
+        fields
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value))
+            .collect(),
+    )
 }
 
 pub fn arr<T: Into<Js>>(items: impl IntoIterator<Item = T>) -> Js {
@@ -124,8 +129,10 @@ impl Js {
             }
             Js::Obj(fields) if fields.is_empty() => "{}".to_string(),
             Js::Obj(fields) => {
-                let parts: Vec<String> =
-                    fields.iter().map(|(key, value)| field(key, &value.inline())).collect();
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|(key, value)| field(key, &value.inline()))
+                    .collect();
                 format!("{{ {} }}", parts.join(", "))
             }
         }
@@ -141,8 +148,10 @@ impl Js {
         let close = "  ".repeat(indent);
         match self {
             Js::Arr(items) => {
-                let lines: Vec<String> =
-                    items.iter().map(|item| format!("{pad}{},", item.pretty(indent + 1))).collect();
+                let lines: Vec<String> = items
+                    .iter()
+                    .map(|item| format!("{pad}{},", item.pretty(indent + 1)))
+                    .collect();
                 format!("[\n{}\n{close}]", lines.join("\n"))
             }
             Js::Obj(fields) => {
@@ -158,7 +167,11 @@ impl Js {
 }
 
 fn field(key: &str, value: &str) -> String {
-    if is_identifier(key) { format!("{key}: {value}") } else { format!("{}: {value}", quote(key)) }
+    if is_identifier(key) {
+        format!("{key}: {value}")
+    } else {
+        format!("{}: {value}", quote(key))
+    }
 }
 
 /// Collects `export const` declarations for a data module.
@@ -170,11 +183,16 @@ pub struct Module {
 impl Module {
     /// Starts the module with type declarations written by hand.
     pub fn new(prelude: &str) -> Self {
-        Module { text: format!("// Content of this site. Generated; edit freely.\n\n{prelude}") }
+        Module {
+            text: format!("// Content of this site. Generated; edit freely.\n\n{prelude}"),
+        }
     }
 
     pub fn export(&mut self, name: &str, ty: &str, value: Js) {
-        self.text.push_str(&format!("\nexport const {name}: {ty} = {};\n", value.pretty(0)));
+        self.text.push_str(&format!(
+            "\nexport const {name}: {ty} = {};\n",
+            value.pretty(0)
+        ));
     }
 
     /// Adds hand-written declarations (types, helpers) as they are.

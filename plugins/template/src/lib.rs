@@ -63,7 +63,10 @@ pub fn style_for(model: &str) -> Result<Style, String> {
     }
     Style::from_id(model).ok_or_else(|| {
         let known: Vec<&str> = Style::ALL.iter().map(|style| style.id()).collect();
-        format!("unknown model {model:?}; the template provider offers {}", known.join(", "))
+        format!(
+            "unknown model {model:?}; the template provider offers {}",
+            known.join(", ")
+        )
     })
 }
 

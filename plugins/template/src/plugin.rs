@@ -55,8 +55,14 @@ impl Guest for Template {
             Ok(answer) => answer,
             Err(message) => {
                 logging::log(LogLevel::Warn, &format!("template: {message}"));
-                let usage = TokenUsage { input_tokens: 0, output_tokens: 0 };
-                return Generation { usage, finish: FinishReason::Error(message) };
+                let usage = TokenUsage {
+                    input_tokens: 0,
+                    output_tokens: 0,
+                };
+                return Generation {
+                    usage,
+                    finish: FinishReason::Error(message),
+                };
             }
         };
 
@@ -65,11 +71,20 @@ impl Guest for Template {
         }
         logging::log(
             LogLevel::Info,
-            &format!("template: wrote {} files for topic {}", answer.files, answer.topic.id()),
+            &format!(
+                "template: wrote {} files for topic {}",
+                answer.files,
+                answer.topic.id()
+            ),
         );
-        let usage =
-            TokenUsage { input_tokens: answer.input_tokens, output_tokens: answer.output_tokens };
-        Generation { usage, finish: FinishReason::Stop }
+        let usage = TokenUsage {
+            input_tokens: answer.input_tokens,
+            output_tokens: answer.output_tokens,
+        };
+        Generation {
+            usage,
+            finish: FinishReason::Stop,
+        }
     }
 }
 

@@ -31,7 +31,10 @@ pub fn format(intro: &str, files: &[(String, String)]) -> String {
     for (path, contents) in files {
         let fence = fence_for(contents);
         let body = contents.trim_end_matches('\n');
-        reply.push_str(&format!("\n{fence}{} path={path}\n{body}\n{fence}\n", language(path)));
+        reply.push_str(&format!(
+            "\n{fence}{} path={path}\n{body}\n{fence}\n",
+            language(path)
+        ));
     }
     reply
 }
@@ -67,8 +70,14 @@ mod tests {
     #[test]
     fn files_become_fenced_blocks_with_paths() {
         let files = vec![
-            ("app/page.tsx".to_string(), "export default 1;\n".to_string()),
-            ("README.md".to_string(), "```sh\nnpm run build\n```\n".to_string()),
+            (
+                "app/page.tsx".to_string(),
+                "export default 1;\n".to_string(),
+            ),
+            (
+                "README.md".to_string(),
+                "```sh\nnpm run build\n```\n".to_string(),
+            ),
         ];
         let reply = format("Here it is.", &files);
         assert!(

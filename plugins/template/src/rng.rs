@@ -78,7 +78,10 @@ mod tests {
         let first: Vec<u64> = (0..5).map(|_| a.next_u64()).collect();
         let second: Vec<u64> = (0..5).map(|_| b.next_u64()).collect();
         assert_eq!(first, second);
-        assert_ne!(Rng::new(42).fork("a").next_u64(), Rng::new(42).fork("b").next_u64());
+        assert_ne!(
+            Rng::new(42).fork("a").next_u64(),
+            Rng::new(42).fork("b").next_u64()
+        );
     }
 
     #[test]

@@ -8,8 +8,11 @@ use crate::topic::{self, Topic};
 use crate::words;
 
 /// Exact versions, so every run installs the same tree. All exist on the npm registry.
-const DEPENDENCIES: &[(&str, &str)] =
-    &[("next", "15.5.29"), ("react", "19.2.9"), ("react-dom", "19.2.9")];
+const DEPENDENCIES: &[(&str, &str)] = &[
+    ("next", "15.5.29"),
+    ("react", "19.2.9"),
+    ("react-dom", "19.2.9"),
+];
 const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ("@types/node", "22.20.7"),
     ("@types/react", "19.2.18"),
@@ -47,12 +50,22 @@ pub fn render(prompt: &str, style: Style, seed: u64) -> Site {
     let state = rng::hash(&format!("{normalised}\u{0}{}\u{0}{seed}", style.id()));
     let rng = Rng::new(state);
     let palette = Palette::for_prompt(&prompt_words, topic, &subject, &mut rng.fork("palette"));
-    let ctx = Ctx { prompt_words, subject, palette, rng };
+    let ctx = Ctx {
+        prompt_words,
+        subject,
+        palette,
+        rng,
+    };
 
     let page = pages::build(topic, &ctx);
     let title = words::plain(&page.title);
     let files = scaffold(&page, &title, style, palette);
-    Site { topic, style, title, files }
+    Site {
+        topic,
+        style,
+        title,
+        files,
+    }
 }
 
 fn scaffold(page: &Page, title: &str, style: Style, palette: Palette) -> Vec<(String, String)> {
@@ -63,7 +76,11 @@ fn scaffold(page: &Page, title: &str, style: Style, palette: Palette) -> Vec<(St
         data.export(name, ty, value.clone());
     }
 
-    let css = format!("{}\n{BASE_CSS}\n{}", style::theme_css(style, palette), page.css);
+    let css = format!(
+        "{}\n{BASE_CSS}\n{}",
+        style::theme_css(style, palette),
+        page.css
+    );
     let mut files = vec![
         ("package.json".to_string(), package_json(&page.brand)),
         ("tsconfig.json".to_string(), TSCONFIG.to_string()),

@@ -117,9 +117,12 @@ pub struct Palette {
 
 impl Palette {
     pub fn for_prompt(prompt_words: &[String], topic: Topic, subject: &str, rng: &mut Rng) -> Self {
-        let named = prompt_words
-            .iter()
-            .find_map(|word| WORD_HUES.iter().find(|(cue, _)| cue == word).map(|(_, hue)| *hue));
+        let named = prompt_words.iter().find_map(|word| {
+            WORD_HUES
+                .iter()
+                .find(|(cue, _)| cue == word)
+                .map(|(_, hue)| *hue)
+        });
         let base = match (named, topic) {
             (Some(hue), _) => hue,
             // An unknown landing subject still gets a colour of its own.
@@ -157,7 +160,10 @@ fn colours(style: Style, dark: bool, palette: Palette) -> Theme {
             ("--accent-ink", "#ffffff".to_string()),
             ("--accent-soft", hsl(h, 60, 93)),
             ("--accent-2", hsl(h2, 50, 46)),
-            ("--shadow", format!("0 18px 40px -22px hsl({h} 30% 20% / 0.35)")),
+            (
+                "--shadow",
+                format!("0 18px 40px -22px hsl({h} 30% 20% / 0.35)"),
+            ),
         ],
         (Style::Studio, true) => vec![
             ("--bg", hsl(h, 14, 9)),
@@ -183,7 +189,10 @@ fn colours(style: Style, dark: bool, palette: Palette) -> Theme {
             ("--accent-ink", hsl(h, 60, 7)),
             ("--accent-soft", hsl(h, 60, 16)),
             ("--accent-2", hsl(h2, 90, 64)),
-            ("--shadow", format!("0 0 0 1px hsl({h} 12% 21%), 0 30px 60px -30px rgb(0 0 0 / 0.9)")),
+            (
+                "--shadow",
+                format!("0 0 0 1px hsl({h} 12% 21%), 0 30px 60px -30px rgb(0 0 0 / 0.9)"),
+            ),
         ],
         (Style::Bold, false) => vec![
             ("--bg", "#ffffff".to_string()),
@@ -301,17 +310,32 @@ fn block(selector: &str, vars: &[(&str, String)]) -> String {
 /// `data-theme` on `<html>` switches between light and dark.
 pub fn theme_css(style: Style, palette: Palette) -> String {
     let dark = style.starts_dark();
-    let mut root: Vec<(&str, String)> =
-        shape(style).into_iter().map(|(name, value)| (name, value.to_string())).collect();
-    root.push(("color-scheme", if dark { "dark" } else { "light" }.to_string()));
+    let mut root: Vec<(&str, String)> = shape(style)
+        .into_iter()
+        .map(|(name, value)| (name, value.to_string()))
+        .collect();
+    root.push((
+        "color-scheme",
+        if dark { "dark" } else { "light" }.to_string(),
+    ));
     root.extend(colours(style, dark, palette).vars);
 
     let mut other = colours(style, !dark, palette).vars;
-    other.push(("color-scheme", if dark { "light" } else { "dark" }.to_string()));
+    other.push((
+        "color-scheme",
+        if dark { "light" } else { "dark" }.to_string(),
+    ));
     let mut same = colours(style, dark, palette).vars;
-    same.push(("color-scheme", if dark { "dark" } else { "light" }.to_string()));
+    same.push((
+        "color-scheme",
+        if dark { "dark" } else { "light" }.to_string(),
+    ));
 
-    let (other_mode, same_mode) = if dark { ("light", "dark") } else { ("dark", "light") };
+    let (other_mode, same_mode) = if dark {
+        ("light", "dark")
+    } else {
+        ("dark", "light")
+    };
     format!(
         "/* Theme: {} style, accent hue {}. */\n{}\n{}\n{}",
         style.id(),

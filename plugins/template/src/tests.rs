@@ -46,8 +46,14 @@ fn every_prompt_and_style_gives_a_complete_project() {
             assert!(file(&site, "app/data.ts").contains(&crate::js::quote(&site.title)));
             assert!(!file(&site, "package.json").contains('^'));
             for (path, contents) in &site.files {
-                assert!(!contents.contains("```"), "{path} would need a longer fence");
-                assert!(!contents.contains("next/font"), "{path} loads fonts from the network");
+                assert!(
+                    !contents.contains("```"),
+                    "{path} would need a longer fence"
+                );
+                assert!(
+                    !contents.contains("next/font"),
+                    "{path} loads fonts from the network"
+                );
                 assert!(
                     !contents.contains("http://") && !contents.contains("https://")
                         || path.ends_with(".d.ts"),
@@ -72,7 +78,10 @@ fn answers_fit_the_declared_limits_and_count_tokens() {
             let answer = crate::answer(&request).unwrap();
             let chars = answer.reply.chars().count() as u64;
             assert_eq!(answer.output_tokens, chars.div_ceil(4));
-            assert!(answer.output_tokens < u64::from(crate::MAX_OUTPUT_TOKENS), "{prompt}");
+            assert!(
+                answer.output_tokens < u64::from(crate::MAX_OUTPUT_TOKENS),
+                "{prompt}"
+            );
             assert!(answer.input_tokens > 0);
             assert!(answer.reply.starts_with("Here is \""));
         }
@@ -102,7 +111,11 @@ fn different_prompts_give_different_sites() {
 
 #[test]
 fn unknown_prompts_keep_their_words() {
-    let site = site::render("Make a website for my dog grooming business", Style::Paper, 3);
+    let site = site::render(
+        "Make a website for my dog grooming business",
+        Style::Paper,
+        3,
+    );
     assert_eq!(site.topic, Topic::Landing);
     assert!(site.title.contains("Dog Grooming"), "{}", site.title);
     assert!(file(&site, "app/data.ts").contains("dog grooming"));
@@ -111,9 +124,15 @@ fn unknown_prompts_keep_their_words() {
 #[test]
 fn request_parameters() {
     let params = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
     };
-    assert_eq!(crate::seed_param(&params(&[("temperature", "0.2"), ("seed", " 42 ")])), Ok(42));
+    assert_eq!(
+        crate::seed_param(&params(&[("temperature", "0.2"), ("seed", " 42 ")])),
+        Ok(42)
+    );
     assert_eq!(crate::seed_param(&params(&[])), Ok(0));
     assert!(crate::seed_param(&params(&[("seed", "abc")])).is_err());
     assert_eq!(crate::style_for("bold"), Ok(Style::Bold));
@@ -131,10 +150,17 @@ const EXTRA_PROMPTS: [&str; 3] = [
 /// prompts' to `x<n>-...`) for building with `next build`. Skipped unless the variable is set.
 #[test]
 fn write_sites_for_next_build() {
-    let Ok(root) = std::env::var("TEMPLATE_SITES") else { return };
-    let arena =
-        ARENA_PROMPTS.iter().enumerate().map(|(i, prompt)| (format!("{:02}", i + 1), prompt));
-    let extra = EXTRA_PROMPTS.iter().enumerate().map(|(i, prompt)| (format!("x{}", i + 1), prompt));
+    let Ok(root) = std::env::var("TEMPLATE_SITES") else {
+        return;
+    };
+    let arena = ARENA_PROMPTS
+        .iter()
+        .enumerate()
+        .map(|(i, prompt)| (format!("{:02}", i + 1), prompt));
+    let extra = EXTRA_PROMPTS
+        .iter()
+        .enumerate()
+        .map(|(i, prompt)| (format!("x{}", i + 1), prompt));
     for (number, prompt) in arena.chain(extra) {
         for style in Style::ALL {
             let site = site::render(prompt, style, 0);
@@ -158,7 +184,9 @@ fn extract(reply: &str) -> Vec<(String, String)> {
     let mut lines = reply.lines();
     while let Some(line) = lines.next() {
         let fence_len = line.len() - line.trim_start_matches('`').len();
-        let Some(path) = line.split(" path=").nth(1).filter(|_| fence_len >= 3) else { continue };
+        let Some(path) = line.split(" path=").nth(1).filter(|_| fence_len >= 3) else {
+            continue;
+        };
         let fence = &line[..fence_len];
         let mut body = String::new();
         for inner in lines.by_ref() {
@@ -191,12 +219,32 @@ fn reply_round_trips_through_an_extractor() {
 #[test]
 fn prompts_beyond_the_arena_list() {
     let cases = [
-        ("Build a landing page for a yoga studio", Topic::Landing, "Yoga"),
+        (
+            "Build a landing page for a yoga studio",
+            Topic::Landing,
+            "Yoga",
+        ),
         ("Create a homepage for an AI startup", Topic::Landing, ""),
-        ("Build an Italian restaurant menu with prices", Topic::Menu, ""),
-        ("Make a sushi restaurant website with a menu", Topic::Menu, ""),
-        ("Build a portfolio for a graphic designer", Topic::Gallery, "Graphic designer"),
-        ("Build a pricing page for an email marketing tool", Topic::Pricing, "Pricing"),
+        (
+            "Build an Italian restaurant menu with prices",
+            Topic::Menu,
+            "",
+        ),
+        (
+            "Make a sushi restaurant website with a menu",
+            Topic::Menu,
+            "",
+        ),
+        (
+            "Build a portfolio for a graphic designer",
+            Topic::Gallery,
+            "Graphic designer",
+        ),
+        (
+            "Build a pricing page for an email marketing tool",
+            Topic::Pricing,
+            "Pricing",
+        ),
         ("Build a kanban-style task board", Topic::Todo, ""),
         ("Build a Reddit clone", Topic::News, "Reddit"),
     ];

@@ -217,12 +217,18 @@ mod tests {
     fn every_arena_prompt_gets_its_own_kind() {
         let cases = [
             ("Build a landing page for a coffee shop", Topic::Landing),
-            ("Build a clone of the Hacker News front page with upvotes and comments", Topic::News),
+            (
+                "Build a clone of the Hacker News front page with upvotes and comments",
+                Topic::News,
+            ),
             (
                 "Build a Twitter-style profile page with a header image, bio, and a feed of posts",
                 Topic::Profile,
             ),
-            ("Build a playable chess board where two people can move pieces in turn", Topic::Chess),
+            (
+                "Build a playable chess board where two people can move pieces in turn",
+                Topic::Chess,
+            ),
             (
                 "Build a WhatsApp-style chat screen with a contact list and a message thread",
                 Topic::Chat,
@@ -243,7 +249,10 @@ mod tests {
                 "Build a dashboard that shows sales by month as a bar chart and a table of top products",
                 Topic::Dashboard,
             ),
-            ("Build a to-do app with categories, due dates, and a dark mode switch", Topic::Todo),
+            (
+                "Build a to-do app with categories, due dates, and a dark mode switch",
+                Topic::Todo,
+            ),
             (
                 "Build a restaurant menu site with sections, dietary badges, and an order summary",
                 Topic::Menu,
@@ -252,7 +261,10 @@ mod tests {
                 "Build a weather app landing page with a search box and a five-day forecast layout",
                 Topic::Weather,
             ),
-            ("Make me a website for a dog grooming business", Topic::Landing),
+            (
+                "Make me a website for a dog grooming business",
+                Topic::Landing,
+            ),
         ];
         for (prompt, expected) in cases {
             assert_eq!(detect(prompt), expected, "{prompt}");

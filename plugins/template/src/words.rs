@@ -88,16 +88,25 @@ const LOOK_MARKERS: &[&str] = &["style", "styled", "like", "inspired", "esque"];
 /// page for a coffee shop". Empty when the prompt names nothing beyond the artefact.
 pub fn subject(prompt: &str) -> String {
     let mut words = tokens(prompt);
-    while words.first().is_some_and(|word| REQUEST.contains(&word.as_str())) {
+    while words
+        .first()
+        .is_some_and(|word| REQUEST.contains(&word.as_str()))
+    {
         words.remove(0);
     }
-    if let Some(end) = words.iter().position(|word| CLAUSE_END.contains(&word.as_str())) {
+    if let Some(end) = words
+        .iter()
+        .position(|word| CLAUSE_END.contains(&word.as_str()))
+    {
         words.truncate(end);
     }
 
     // "landing page for a coffee shop": what follows the last "for" or "of" is the subject.
     if let Some(at) = words.iter().rposition(|word| word == "for" || word == "of") {
-        if words[at + 1..].iter().any(|word| !GENERIC.contains(&word.as_str())) {
+        if words[at + 1..]
+            .iter()
+            .any(|word| !GENERIC.contains(&word.as_str()))
+        {
             words.drain(..=at);
         } else {
             words.truncate(at);
@@ -165,8 +174,15 @@ pub fn capitalise(word: &str) -> String {
 pub fn title_case(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for (index, word) in text.split_whitespace().enumerate() {
-        let small = matches!(word, "a" | "an" | "and" | "of" | "the" | "for" | "in" | "on" | "to");
-        out.push(if index > 0 && small { word.to_string() } else { capitalise(word) });
+        let small = matches!(
+            word,
+            "a" | "an" | "and" | "of" | "the" | "for" | "in" | "on" | "to"
+        );
+        out.push(if index > 0 && small {
+            word.to_string()
+        } else {
+            capitalise(word)
+        });
     }
     out.join(" ")
 }
@@ -190,7 +206,13 @@ pub fn lower_first(text: &str) -> String {
 pub fn plain(text: &str) -> String {
     let cleaned: String = text
         .chars()
-        .map(|c| if c.is_alphanumeric() || " .,:|-·!?()@#+/_".contains(c) { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || " .,:|-·!?()@#+/_".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -213,15 +235,26 @@ fn fold(ch: char) -> char {
 pub fn slug(text: &str) -> String {
     let words: Vec<String> = tokens(text)
         .into_iter()
-        .map(|word| word.chars().map(fold).filter(char::is_ascii_alphanumeric).collect())
+        .map(|word| {
+            word.chars()
+                .map(fold)
+                .filter(char::is_ascii_alphanumeric)
+                .collect()
+        })
         .filter(|word: &String| !word.is_empty())
         .collect();
-    if words.is_empty() { "site".to_string() } else { words.join("-") }
+    if words.is_empty() {
+        "site".to_string()
+    } else {
+        words.join("-")
+    }
 }
 
 /// Whether the prompt mentions any of `cues` as a whole word.
 pub fn mentions(prompt_words: &[String], cues: &[&str]) -> bool {
-    prompt_words.iter().any(|word| cues.contains(&word.as_str()))
+    prompt_words
+        .iter()
+        .any(|word| cues.contains(&word.as_str()))
 }
 
 #[cfg(test)]
@@ -236,17 +269,35 @@ mod tests {
                 "Build a clone of the Hacker News front page with upvotes and comments",
                 "hacker news",
             ),
-            ("Build a Twitter-style profile page with a header image, bio", "profile"),
-            ("Build a playable chess board where two people can move pieces", "chess board"),
-            ("Build a VS Code style editor layout with a file tree", "editor"),
+            (
+                "Build a Twitter-style profile page with a header image, bio",
+                "profile",
+            ),
+            (
+                "Build a playable chess board where two people can move pieces",
+                "chess board",
+            ),
+            (
+                "Build a VS Code style editor layout with a file tree",
+                "editor",
+            ),
             (
                 "Build a portfolio site for a freelance photographer with a gallery",
                 "freelance photographer",
             ),
-            ("Build a pricing page for a SaaS product with three tiers", "saas product"),
+            (
+                "Build a pricing page for a SaaS product with three tiers",
+                "saas product",
+            ),
             ("Build a dashboard that shows sales by month", "dashboard"),
-            ("Build a restaurant menu site with sections", "restaurant menu"),
-            ("Build a weather app landing page with a search box", "weather"),
+            (
+                "Build a restaurant menu site with sections",
+                "restaurant menu",
+            ),
+            (
+                "Build a weather app landing page with a search box",
+                "weather",
+            ),
             ("Build a landing page", ""),
         ];
         for (prompt, expected) in cases {

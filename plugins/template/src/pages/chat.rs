@@ -16,12 +16,21 @@ const SCRIPTS: &[&[(bool, &str)]] = &[
         (true, "Yes! 7:30 at the usual place?"),
         (false, "Perfect. I booked a table by the window"),
         (true, "Amazing, see you there"),
-        (false, "Running 10 minutes late, order me the dumplings please"),
+        (
+            false,
+            "Running 10 minutes late, order me the dumplings please",
+        ),
     ],
     &[
         (true, "Did you get a chance to look at the slides?"),
-        (false, "Just finished. They look great, two small notes on page 4"),
-        (false, "The chart needs a title and the numbers should be rounded"),
+        (
+            false,
+            "Just finished. They look great, two small notes on page 4",
+        ),
+        (
+            false,
+            "The chart needs a title and the numbers should be rounded",
+        ),
         (true, "Good catch, fixing now"),
     ],
     &[
@@ -30,9 +39,15 @@ const SCRIPTS: &[&[(bool, &str)]] = &[
         (false, "Save me a slice"),
     ],
     &[
-        (false, "The package arrived, thank you for sending it so quickly"),
+        (
+            false,
+            "The package arrived, thank you for sending it so quickly",
+        ),
         (true, "Glad it made it in one piece!"),
-        (false, "Everything fits perfectly. Will leave a review tonight"),
+        (
+            false,
+            "Everything fits perfectly. Will leave a review tonight",
+        ),
     ],
     &[
         (true, "Morning run tomorrow? 6:45 by the bridge"),
@@ -64,10 +79,18 @@ const AUTO_REPLIES: &[&str] = &[
     "Deal. See you then",
 ];
 
-const LAST_SEEN: &[&str] =
-    &["last seen today at 09:12", "last seen yesterday at 22:40", "last seen today at 11:03"];
-const ABOUTS: &[&str] =
-    &["Available", "At work", "Busy, text me", "Hey there! I am using this app", "On holiday"];
+const LAST_SEEN: &[&str] = &[
+    "last seen today at 09:12",
+    "last seen yesterday at 22:40",
+    "last seen today at 11:03",
+];
+const ABOUTS: &[&str] = &[
+    "Available",
+    "At work",
+    "Busy, text me",
+    "Hey there! I am using this app",
+    "On holiday",
+];
 const BRANDS: &[&str] = &["Parley", "Relay", "Kite", "Murmur", "Hearth"];
 
 fn clock(minutes: i64) -> String {
@@ -90,14 +113,21 @@ pub fn build(ctx: &Ctx) -> Page {
             obj([
                 ("id", (ids as i64).into()),
                 ("from", if *mine { "me" } else { "them" }.into()),
-                ("author", if *mine { me.as_str() } else { name.as_str() }.into()),
+                (
+                    "author",
+                    if *mine { me.as_str() } else { name.as_str() }.into(),
+                ),
                 ("text", (*text).into()),
                 ("time", clock(start + step as i64 * 3).into()),
                 ("status", "read".into()),
             ])
         }));
         let last_mine = script.last().is_some_and(|(mine, _)| *mine);
-        let unread = if index < 3 && !last_mine { rng.range(1, 4) } else { 0 };
+        let unread = if index < 3 && !last_mine {
+            rng.range(1, 4)
+        } else {
+            0
+        };
         contacts.push(obj([
             ("id", (index as i64 + 1).into()),
             ("name", name.into()),
@@ -113,7 +143,12 @@ pub fn build(ctx: &Ctx) -> Page {
 
         // The group sits third in the list.
         if index == 1 {
-            let members = [me.as_str(), names[7].as_str(), names[8].as_str(), names[2].as_str()];
+            let members = [
+                me.as_str(),
+                names[7].as_str(),
+                names[8].as_str(),
+                names[2].as_str(),
+            ];
             let group_start = start - 30;
             let messages = arr(GROUP_SCRIPT.iter().enumerate().map(|(step, (who, text))| {
                 ids += 1;
@@ -142,8 +177,10 @@ pub fn build(ctx: &Ctx) -> Page {
     }
 
     let brand = ctx.rng("brand").pick(BRANDS).to_string();
-    let info =
-        obj([("me", me.as_str().into()), ("autoReplies", arr(AUTO_REPLIES.iter().copied()))]);
+    let info = obj([
+        ("me", me.as_str().into()),
+        ("autoReplies", arr(AUTO_REPLIES.iter().copied())),
+    ]);
     Page {
         title: format!("{brand} | Chats"),
         description: format!("{brand}: simple, private messaging with the people you care about."),
@@ -151,7 +188,10 @@ pub fn build(ctx: &Ctx) -> Page {
         cta: link("New chat", "#top"),
         footer: format!("{brand} messages are end-to-end encrypted."),
         types: TYPES,
-        exports: vec![("chat", "ChatInfo", info), ("contacts", "Contact[]", Js::Arr(contacts))],
+        exports: vec![
+            ("chat", "ChatInfo", info),
+            ("contacts", "Contact[]", Js::Arr(contacts)),
+        ],
         page: PAGE,
         components: vec![("components/ChatApp.tsx", APP)],
         css: CSS,

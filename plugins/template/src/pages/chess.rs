@@ -9,7 +9,13 @@ const TYPES: &str = include_str!("../assets/chess/types.ts");
 const CSS: &str = include_str!("../assets/chess/style.css");
 const GAME: &str = include_str!("../assets/chess/ChessGame.tsx");
 
-const CLUBS: &[&str] = &["Kestrel", "Castle Row", "Bishop Lane", "Northgate", "Old Square"];
+const CLUBS: &[&str] = &[
+    "Kestrel",
+    "Castle Row",
+    "Bishop Lane",
+    "Northgate",
+    "Old Square",
+];
 const HEADLINES: &[&str] = &[
     "Pull up a chair. White moves first.",
     "One board, two players, no sign-up.",

@@ -9,8 +9,9 @@ const TYPES: &str = include_str!("../assets/dashboard/types.ts");
 const CSS: &str = include_str!("../assets/dashboard/style.css");
 const DASHBOARD: &str = include_str!("../assets/dashboard/Dashboard.tsx");
 
-const MONTHS: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// `(name, category, price in dollars)`.
 const PRODUCTS: &[(&str, &str, i64)] = &[
@@ -33,53 +34,73 @@ pub fn build(ctx: &Ctx) -> Page {
     let company = format!(
         "{} {}",
         rng.pick(COMPANIES),
-        if ctx.mentions(&["sales"]) { "Sales" } else { "Insights" }
+        if ctx.mentions(&["sales"]) {
+            "Sales"
+        } else {
+            "Insights"
+        }
     );
     let user = people(&mut rng, 1).remove(0);
     let year = 2025;
 
     // A rising year with a summer dip and a strong holiday season.
-    let season = [0.78, 0.74, 0.86, 0.9, 0.97, 0.92, 0.88, 0.95, 1.02, 1.08, 1.22, 1.4];
+    let season = [
+        0.78, 0.74, 0.86, 0.9, 0.97, 0.92, 0.88, 0.95, 1.02, 1.08, 1.22, 1.4,
+    ];
     let base = rng.range(38, 62) as f64 * 1000.0;
     let mut total_current = 0;
     let mut total_previous = 0;
     let mut total_orders = 0;
-    let months = arr(MONTHS.iter().zip(season).enumerate().map(|(index, (month, factor))| {
-        let growth = 1.0 + index as f64 * 0.012;
-        let current = (base * factor * growth * (0.93 + rng.range(0, 14) as f64 / 100.0)) as i64;
-        let previous = (current as f64 * (0.78 + rng.range(0, 16) as f64 / 100.0)) as i64;
-        let orders = current / rng.range(58, 74);
-        total_current += current;
-        total_previous += previous;
-        total_orders += orders;
-        obj([
-            ("month", (*month).into()),
-            ("current", current.into()),
-            ("previous", previous.into()),
-            ("orders", orders.into()),
-        ])
-    }));
+    let months = arr(MONTHS
+        .iter()
+        .zip(season)
+        .enumerate()
+        .map(|(index, (month, factor))| {
+            let growth = 1.0 + index as f64 * 0.012;
+            let current =
+                (base * factor * growth * (0.93 + rng.range(0, 14) as f64 / 100.0)) as i64;
+            let previous = (current as f64 * (0.78 + rng.range(0, 16) as f64 / 100.0)) as i64;
+            let orders = current / rng.range(58, 74);
+            total_current += current;
+            total_previous += previous;
+            total_orders += orders;
+            obj([
+                ("month", (*month).into()),
+                ("current", current.into()),
+                ("previous", previous.into()),
+                ("orders", orders.into()),
+            ])
+        }));
 
     let mut products: Vec<(&str, &str, i64, i64, f64, i64)> = PRODUCTS
         .iter()
         .map(|(name, category, price)| {
             let units = rng.range(300, 4200);
             let change = rng.range(-180, 420) as f64 / 10.0;
-            (*name, *category, units, units * price, change, rng.range(8, 600))
+            (
+                *name,
+                *category,
+                units,
+                units * price,
+                change,
+                rng.range(8, 600),
+            )
         })
         .collect();
     products.sort_by_key(|product| std::cmp::Reverse(product.3));
     let products =
-        arr(products.into_iter().map(|(name, category, units, revenue, change, stock)| {
-            obj([
-                ("name", name.into()),
-                ("category", category.into()),
-                ("units", units.into()),
-                ("revenue", revenue.into()),
-                ("change", num1(change)),
-                ("stock", stock.into()),
-            ])
-        }));
+        arr(products
+            .into_iter()
+            .map(|(name, category, units, revenue, change, stock)| {
+                obj([
+                    ("name", name.into()),
+                    ("category", category.into()),
+                    ("units", units.into()),
+                    ("revenue", revenue.into()),
+                    ("change", num1(change)),
+                    ("stock", stock.into()),
+                ])
+            }));
 
     let growth = (total_current - total_previous) as f64 * 100.0 / total_previous as f64;
     let average = total_current / total_orders.max(1);
@@ -122,15 +143,23 @@ pub fn build(ctx: &Ctx) -> Page {
 
     let mut shares = [rng.range(34, 44), rng.range(20, 28), rng.range(12, 18), 0];
     shares[3] = 100 - shares[0] - shares[1] - shares[2];
-    let channels = arr(["Online store", "Marketplaces", "Retail partners", "Wholesale"]
-        .iter()
-        .zip(shares)
-        .map(|(name, share)| obj([("name", (*name).into()), ("share", share.into())])));
+    let channels = arr([
+        "Online store",
+        "Marketplaces",
+        "Retail partners",
+        "Wholesale",
+    ]
+    .iter()
+    .zip(shares)
+    .map(|(name, share)| obj([("name", (*name).into()), ("share", share.into())])));
 
     let info = obj([
         ("company", company.as_str().into()),
         ("user", user.into()),
-        ("period", format!("January - December {year} · updated 5 minutes ago").into()),
+        (
+            "period",
+            format!("January - December {year} · updated 5 minutes ago").into(),
+        ),
         ("year", year.into()),
     ]);
 

@@ -11,30 +11,60 @@ const CSS: &str = include_str!("../assets/editor/style.css");
 const SHELL: &str = include_str!("../assets/editor/EditorShell.tsx");
 
 /// Words about the editor itself; whatever else the subject says names the project.
-const EDITOR_WORDS: &[&str] = &["editor", "code", "ide", "vs", "vscode", "layout", "tree", "tabs"];
-const PROJECTS: &[&str] = &["harbor-notes", "orbit-dashboard", "lumen-shop", "fernwood-api"];
+const EDITOR_WORDS: &[&str] = &[
+    "editor", "code", "ide", "vs", "vscode", "layout", "tree", "tabs",
+];
+const PROJECTS: &[&str] = &[
+    "harbor-notes",
+    "orbit-dashboard",
+    "lumen-shop",
+    "fernwood-api",
+];
 const BRANCHES: &[&str] = &["main", "feature/search", "fix/header-spacing", "develop"];
 
 /// Files of the project shown in the editor: `(path, language, text)`. `@project@` and
 /// `@title@` in the texts name the project.
 const SAMPLES: &[(&str, &str, &str)] = &[
-    ("src/app/page.tsx", "typescript", include_str!("../assets/editor/samples/page.tsx.txt")),
+    (
+        "src/app/page.tsx",
+        "typescript",
+        include_str!("../assets/editor/samples/page.tsx.txt"),
+    ),
     (
         "src/components/Header.tsx",
         "typescript",
         include_str!("../assets/editor/samples/Header.tsx.txt"),
     ),
-    ("src/lib/format.ts", "ts", include_str!("../assets/editor/samples/format.ts.txt")),
-    ("src/styles/globals.css", "css", include_str!("../assets/editor/samples/globals.css.txt")),
-    ("package.json", "json", include_str!("../assets/editor/samples/package.json.txt")),
-    ("README.md", "markdown", include_str!("../assets/editor/samples/README.md.txt")),
+    (
+        "src/lib/format.ts",
+        "ts",
+        include_str!("../assets/editor/samples/format.ts.txt"),
+    ),
+    (
+        "src/styles/globals.css",
+        "css",
+        include_str!("../assets/editor/samples/globals.css.txt"),
+    ),
+    (
+        "package.json",
+        "json",
+        include_str!("../assets/editor/samples/package.json.txt"),
+    ),
+    (
+        "README.md",
+        "markdown",
+        include_str!("../assets/editor/samples/README.md.txt"),
+    ),
 ];
 
 fn sources(project: &str, title: &str) -> Vec<(&'static str, &'static str, String)> {
     SAMPLES
         .iter()
         .map(|(path, language, text)| {
-            let text = text.trim_end().replace("@project@", project).replace("@title@", title);
+            let text = text
+                .trim_end()
+                .replace("@project@", project)
+                .replace("@title@", title);
             (*path, *language, text)
         })
         .collect()
@@ -45,7 +75,9 @@ fn tree(paths: &[&str], prefix: &str) -> Js {
     let mut dirs: Vec<String> = Vec::new();
     let mut files: Vec<String> = Vec::new();
     for path in paths {
-        let Some(rest) = path.strip_prefix(prefix) else { continue };
+        let Some(rest) = path.strip_prefix(prefix) else {
+            continue;
+        };
         match rest.split_once('/') {
             Some((dir, _)) if !dirs.iter().any(|known| known == dir) => dirs.push(dir.to_string()),
             Some(_) => {}
@@ -85,8 +117,11 @@ pub fn build(ctx: &Ctx) -> Page {
         .split(' ')
         .filter(|word| !word.is_empty() && !EDITOR_WORDS.contains(word))
         .collect();
-    let project =
-        if own.is_empty() { rng.pick(PROJECTS).to_string() } else { words::slug(&own.join(" ")) };
+    let project = if own.is_empty() {
+        rng.pick(PROJECTS).to_string()
+    } else {
+        words::slug(&own.join(" "))
+    };
     let title = words::title_case(&project.replace('-', " "));
 
     let files = sources(&project, &title);
@@ -94,7 +129,10 @@ pub fn build(ctx: &Ctx) -> Page {
     let workspace = obj([
         ("name", project.as_str().into()),
         ("branch", (*rng.pick(BRANCHES)).into()),
-        ("open", arr(["src/app/page.tsx", "src/lib/format.ts", "README.md"])),
+        (
+            "open",
+            arr(["src/app/page.tsx", "src/lib/format.ts", "README.md"]),
+        ),
         ("tree", tree(&paths, "")),
         (
             "files",
@@ -116,7 +154,10 @@ pub fn build(ctx: &Ctx) -> Page {
                 String::new(),
                 "   - Local:   localhost:3000".to_string(),
                 format!(" \u{2713} Ready in {}ms", rng.range(700, 1900)),
-                format!(" \u{2713} Compiled / in {}ms (412 modules)", rng.range(300, 900)),
+                format!(
+                    " \u{2713} Compiled / in {}ms (412 modules)",
+                    rng.range(300, 900)
+                ),
             ]),
         ),
     ]);

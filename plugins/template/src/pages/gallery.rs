@@ -32,15 +32,35 @@ const PHOTOGRAPHY: Practice = Practice {
         (
             "Portraits",
             "portrait",
-            &["Studio light", "Morning coffee", "The painter", "Window seat", "Brothers"],
+            &[
+                "Studio light",
+                "Morning coffee",
+                "The painter",
+                "Window seat",
+                "Brothers",
+            ],
         ),
-        ("Weddings", "wedding", &["First look", "Garden vows", "Last dance", "Confetti"]),
+        (
+            "Weddings",
+            "wedding",
+            &["First look", "Garden vows", "Last dance", "Confetti"],
+        ),
         (
             "Landscapes",
             "landscape",
-            &["Ridge at dawn", "Low tide", "Fjord", "High desert", "After the storm"],
+            &[
+                "Ridge at dawn",
+                "Low tide",
+                "Fjord",
+                "High desert",
+                "After the storm",
+            ],
         ),
-        ("Street", "street", &["Night market", "Crosswalk", "Corner shop", "Rush hour"]),
+        (
+            "Street",
+            "street",
+            &["Night market", "Crosswalk", "Corner shop", "Rush hour"],
+        ),
     ],
     services: [
         (
@@ -48,7 +68,11 @@ const PHOTOGRAPHY: Practice = Practice {
             "Ninety minutes in the studio or on location, twenty edited images.",
             "From $450",
         ),
-        ("Wedding day", "Full-day coverage, a second shooter and a printed album.", "From $3,200"),
+        (
+            "Wedding day",
+            "Full-day coverage, a second shooter and a printed album.",
+            "From $3,200",
+        ),
         (
             "Commercial",
             "Editorial and brand photography with usage rights included.",
@@ -58,7 +82,15 @@ const PHOTOGRAPHY: Practice = Practice {
 };
 
 const DESIGN: Practice = Practice {
-    cues: &["designer", "illustrator", "artist", "painter", "architect", "studio", "agency"],
+    cues: &[
+        "designer",
+        "illustrator",
+        "artist",
+        "painter",
+        "architect",
+        "studio",
+        "agency",
+    ],
     role: "Designer",
     intros: &[
         "Identity, editorial and illustration for people who care about detail.",
@@ -68,18 +100,37 @@ const DESIGN: Practice = Practice {
         (
             "Branding",
             "abstract",
-            &["Northwind rebrand", "Field notes", "Harvest identity", "Tidewater"],
+            &[
+                "Northwind rebrand",
+                "Field notes",
+                "Harvest identity",
+                "Tidewater",
+            ],
         ),
         (
             "Editorial",
             "portrait",
-            &["Weekend magazine", "Annual report", "Cover story", "Long read"],
+            &[
+                "Weekend magazine",
+                "Annual report",
+                "Cover story",
+                "Long read",
+            ],
         ),
-        ("Illustration", "nature", &["Wild garden", "Botanica", "Seasons series", "Meadow"]),
+        (
+            "Illustration",
+            "nature",
+            &["Wild garden", "Botanica", "Seasons series", "Meadow"],
+        ),
         (
             "Spaces",
             "street",
-            &["Gallery signage", "Cafe interior", "Market hall", "Library wayfinding"],
+            &[
+                "Gallery signage",
+                "Cafe interior",
+                "Market hall",
+                "Library wayfinding",
+            ],
         ),
     ],
     services: [
@@ -88,8 +139,16 @@ const DESIGN: Practice = Practice {
             "Strategy, logo, type and colour, with a guide your team can use.",
             "From $6,000",
         ),
-        ("Editorial design", "Magazines, reports and books, from grid to print.", "From $2,500"),
-        ("Illustration", "Commissioned pieces for campaigns, packaging and web.", "From $800"),
+        (
+            "Editorial design",
+            "Magazines, reports and books, from grid to print.",
+            "From $2,500",
+        ),
+        (
+            "Illustration",
+            "Commissioned pieces for campaigns, packaging and web.",
+            "From $800",
+        ),
     ],
 };
 
@@ -114,7 +173,14 @@ const CLIENTS: &[&str] = &[
     "Penguin Books",
     "Le Labo",
 ];
-const CITIES: &[&str] = &["Lisbon", "Brooklyn", "London", "Copenhagen", "Melbourne", "Montreal"];
+const CITIES: &[&str] = &[
+    "Lisbon",
+    "Brooklyn",
+    "London",
+    "Copenhagen",
+    "Melbourne",
+    "Montreal",
+];
 
 pub fn build(ctx: &Ctx) -> Page {
     let practice = if ctx.mentions(DESIGN.cues) && !ctx.mentions(PHOTOGRAPHY.cues) {
@@ -165,12 +231,19 @@ pub fn build(ctx: &Ctx) -> Page {
         ("city", city.into()),
         ("intro", (*rng.pick(practice.intros)).into()),
         ("about", about.into()),
-        ("email", format!("hello@{}.studio", words::slug(&name)).into()),
+        (
+            "email",
+            format!("hello@{}.studio", words::slug(&name)).into(),
+        ),
         ("clients", arr(rng.sample(CLIENTS, 5))),
     ]);
     let categories = arr(practice.categories.iter().map(|(category, _, _)| *category));
     let services = arr(practice.services.iter().map(|(service, text, price)| {
-        obj([("name", (*service).into()), ("text", (*text).into()), ("price", (*price).into())])
+        obj([
+            ("name", (*service).into()),
+            ("text", (*text).into()),
+            ("price", (*price).into()),
+        ])
     }));
 
     Page {

@@ -43,10 +43,20 @@ struct Domain {
 }
 
 const COFFEE: Domain = Domain {
-    cues: &["coffee", "espresso", "cafe", "café", "roastery", "roaster", "latte", "barista"],
-    brands: &["{name} Coffee House", "{name} Roasters", "{name} Espresso Bar", "{name} Coffee"],
+    cues: &[
+        "coffee", "espresso", "cafe", "café", "roastery", "roaster", "latte", "barista",
+    ],
+    brands: &[
+        "{name} Coffee House",
+        "{name} Roasters",
+        "{name} Espresso Bar",
+        "{name} Coffee",
+    ],
     motif: "cup",
-    eyebrows: &["Small-batch coffee in {city}", "Roasted on site, poured with care"],
+    eyebrows: &[
+        "Small-batch coffee in {city}",
+        "Roasted on site, poured with care",
+    ],
     headlines: &[
         "Slow mornings, strong coffee.",
         "Coffee worth getting up for.",
@@ -58,7 +68,10 @@ const COFFEE: Domain = Domain {
     primary: "Order ahead",
     secondary: "See the menu",
     note: "Open daily from 6:30. Oat, almond and whole milk at no extra cost.",
-    card: ("This week: Ethiopia Guji", "Notes of peach, jasmine and honey."),
+    card: (
+        "This week: Ethiopia Guji",
+        "Notes of peach, jasmine and honey.",
+    ),
     stats: [
         ("12", "origins on rotation"),
         ("48h", "from roast to cup"),
@@ -93,11 +106,36 @@ const COFFEE: Domain = Domain {
     offers_lead: "A short menu that changes with the seasons. Ask us about the single-origin \
                   filter of the week.",
     offers: &[
-        ("Flat white", "Double ristretto, silky whole or oat milk.", "$4.20", "Favourite"),
-        ("Pour-over of the week", "Hand-brewed, 12 oz. Ask for tasting notes.", "$5.00", ""),
-        ("Cardamom bun", "Baked next door every morning at five.", "$3.80", ""),
-        ("Cold brew tonic", "Eighteen-hour cold brew, tonic, orange peel.", "$5.20", "New"),
-        ("Beans to take home", "250 g bag of the current roast, ground to order.", "$16.00", ""),
+        (
+            "Flat white",
+            "Double ristretto, silky whole or oat milk.",
+            "$4.20",
+            "Favourite",
+        ),
+        (
+            "Pour-over of the week",
+            "Hand-brewed, 12 oz. Ask for tasting notes.",
+            "$5.00",
+            "",
+        ),
+        (
+            "Cardamom bun",
+            "Baked next door every morning at five.",
+            "$3.80",
+            "",
+        ),
+        (
+            "Cold brew tonic",
+            "Eighteen-hour cold brew, tonic, orange peel.",
+            "$5.20",
+            "New",
+        ),
+        (
+            "Beans to take home",
+            "250 g bag of the current roast, ground to order.",
+            "$16.00",
+            "",
+        ),
     ],
     quotes: &[
         (
@@ -145,7 +183,10 @@ const FITNESS: Domain = Domain {
     primary: "Book a free class",
     secondary: "View timetable",
     note: "First class free. No joining fee, cancel any time.",
-    card: ("Coach-led classes", "Never more than 12 people per session."),
+    card: (
+        "Coach-led classes",
+        "Never more than 12 people per session.",
+    ),
     stats: [
         ("40+", "classes each week"),
         ("12", "people per class, max"),
@@ -180,8 +221,18 @@ const FITNESS: Domain = Domain {
     offers: &[
         ("Drop-in", "One class, any time, no commitment.", "$18", ""),
         ("Ten-class pass", "Use it within three months.", "$150", ""),
-        ("Unlimited", "Every class, every day, plus open gym.", "$119/mo", "Most popular"),
-        ("Personal training", "One-to-one sessions with the coach of your choice.", "$65", ""),
+        (
+            "Unlimited",
+            "Every class, every day, plus open gym.",
+            "$119/mo",
+            "Most popular",
+        ),
+        (
+            "Personal training",
+            "One-to-one sessions with the coach of your choice.",
+            "$65",
+            "",
+        ),
     ],
     quotes: &[
         (
@@ -238,7 +289,10 @@ const SOFTWARE: Domain = Domain {
     primary: "Start free",
     secondary: "Book a demo",
     note: "Free for up to 3 people. No credit card required.",
-    card: ("Set up in 4 minutes", "Import from the tools you already use."),
+    card: (
+        "Set up in 4 minutes",
+        "Import from the tools you already use.",
+    ),
     stats: [
         ("4,000+", "teams on board"),
         ("99.98%", "uptime last year"),
@@ -272,9 +326,24 @@ const SOFTWARE: Domain = Domain {
     offers_lead: "Start free, then pay only for the seats you use.",
     offers: &[
         ("Free", "For individuals and small side projects.", "$0", ""),
-        ("Team", "Unlimited projects, automations and guests.", "$12/seat", "Popular"),
-        ("Business", "SSO, audit logs and priority support.", "$24/seat", ""),
-        ("Enterprise", "Custom contracts, dedicated success manager.", "Let us talk", ""),
+        (
+            "Team",
+            "Unlimited projects, automations and guests.",
+            "$12/seat",
+            "Popular",
+        ),
+        (
+            "Business",
+            "SSO, audit logs and priority support.",
+            "$24/seat",
+            "",
+        ),
+        (
+            "Enterprise",
+            "Custom contracts, dedicated success manager.",
+            "Let us talk",
+            "",
+        ),
     ],
     quotes: &[
         (
@@ -285,7 +354,10 @@ const SOFTWARE: Domain = Domain {
             "The automations alone save each of us an hour a week. Setup took one afternoon.",
             "Engineering lead",
         ),
-        ("Finally a tool the whole company actually opens every day.", "Founder and CEO"),
+        (
+            "Finally a tool the whole company actually opens every day.",
+            "Founder and CEO",
+        ),
     ],
     visit_title: "Talk to us",
     visit_text: "Our team is remote-first, with a small office for coffee and whiteboards.",
@@ -304,9 +376,17 @@ const SOFTWARE: Domain = Domain {
 
 const GENERAL: Domain = Domain {
     cues: &[],
-    brands: &["{name} {core}", "{name} {core} Co.", "{core} by {name}", "{name} {core} Studio"],
+    brands: &[
+        "{name} {core}",
+        "{name} {core} Co.",
+        "{core} by {name}",
+        "{name} {core} Studio",
+    ],
     motif: "orbit",
-    eyebrows: &["Now welcoming new clients in {city}", "Independent and local since 2012"],
+    eyebrows: &[
+        "Now welcoming new clients in {city}",
+        "Independent and local since 2012",
+    ],
     headlines: &[
         "{core}, done beautifully.",
         "The {subject} people recommend.",
@@ -357,9 +437,24 @@ const GENERAL: Domain = Domain {
             "From $29",
             "",
         ),
-        ("Signature", "Our most-loved {subject} package, start to finish.", "From $89", "Popular"),
-        ("Membership", "Priority booking, member prices and a few surprises.", "$19/mo", ""),
-        ("Gift card", "Any amount, delivered by email in seconds.", "Any amount", ""),
+        (
+            "Signature",
+            "Our most-loved {subject} package, start to finish.",
+            "From $89",
+            "Popular",
+        ),
+        (
+            "Membership",
+            "Priority booking, member prices and a few surprises.",
+            "$19/mo",
+            "",
+        ),
+        (
+            "Gift card",
+            "Any amount, delivered by email in seconds.",
+            "Any amount",
+            "",
+        ),
     ],
     quotes: &[
         (
@@ -370,7 +465,10 @@ const GENERAL: Domain = Domain {
             "They made the whole thing effortless. I did not have to chase anything, ever.",
             "First-time customer",
         ),
-        ("The kind of {subject} you hope to find and rarely do. We will be back.", "Local family"),
+        (
+            "The kind of {subject} you hope to find and rarely do. We will be back.",
+            "Local family",
+        ),
     ],
     visit_title: "Visit us",
     visit_text: "Drop by, call, or book online. We would love to meet you.",
@@ -407,20 +505,40 @@ const NAMES: &[&str] = &[
     "Larkspur",
     "Tidewater",
 ];
-const CITIES: &[&str] =
-    &["Portland", "Brooklyn", "Austin", "Oakland", "Denver", "Leeds", "Melbourne", "Lisbon"];
-const STREETS: &[&str] =
-    &["Alder Street", "Market Lane", "Canal Road", "Orchard Row", "Mill Street", "Union Square"];
+const CITIES: &[&str] = &[
+    "Portland",
+    "Brooklyn",
+    "Austin",
+    "Oakland",
+    "Denver",
+    "Leeds",
+    "Melbourne",
+    "Lisbon",
+];
+const STREETS: &[&str] = &[
+    "Alder Street",
+    "Market Lane",
+    "Canal Road",
+    "Orchard Row",
+    "Mill Street",
+    "Union Square",
+];
 
 pub fn build(ctx: &Ctx) -> Page {
-    let domain = DOMAINS.into_iter().find(|domain| ctx.mentions(domain.cues)).unwrap_or(&GENERAL);
+    let domain = DOMAINS
+        .into_iter()
+        .find(|domain| ctx.mentions(domain.cues))
+        .unwrap_or(&GENERAL);
     let mut rng = ctx.rng("landing");
 
     let subject = ctx.subject_or("studio").to_string();
     let core = ctx.core_or(&words::title_case(&subject), 2);
     let name = *rng.pick(NAMES);
     let city = *rng.pick(CITIES);
-    let brand = rng.pick(domain.brands).replace("{name}", name).replace("{core}", &core);
+    let brand = rng
+        .pick(domain.brands)
+        .replace("{name}", name)
+        .replace("{core}", &core);
     let thing = core.to_lowercase();
     let fill = |text: &str| {
         text.replace("{brand}", &brand)
@@ -437,13 +555,25 @@ pub fn build(ctx: &Ctx) -> Page {
         ("eyebrow", fill(eyebrow).into()),
         ("headline", headline.into()),
         ("lead", fill(domain.lead).into()),
-        ("primary", obj([("label", domain.primary.into()), ("href", "#visit".into())])),
-        ("secondary", obj([("label", domain.secondary.into()), ("href", "#offer".into())])),
+        (
+            "primary",
+            obj([("label", domain.primary.into()), ("href", "#visit".into())]),
+        ),
+        (
+            "secondary",
+            obj([
+                ("label", domain.secondary.into()),
+                ("href", "#offer".into()),
+            ]),
+        ),
         ("note", fill(domain.note).into()),
         ("motif", domain.motif.into()),
         (
             "card",
-            obj([("title", fill(domain.card.0).into()), ("text", fill(domain.card.1).into())]),
+            obj([
+                ("title", fill(domain.card.0).into()),
+                ("text", fill(domain.card.1).into()),
+            ]),
         ),
     ]);
 
@@ -452,7 +582,11 @@ pub fn build(ctx: &Ctx) -> Page {
         .iter()
         .map(|(value, label)| obj([("value", (*value).into()), ("label", fill(label).into())])));
     let features = arr(domain.features.iter().map(|(icon, title, text)| {
-        obj([("icon", (*icon).into()), ("title", fill(title).into()), ("text", fill(text).into())])
+        obj([
+            ("icon", (*icon).into()),
+            ("title", fill(title).into()),
+            ("text", fill(text).into()),
+        ])
     }));
     let offers = arr(domain.offers.iter().map(|(name, text, price, tag)| {
         obj([
@@ -465,9 +599,17 @@ pub fn build(ctx: &Ctx) -> Page {
 
     let mut quote_rng = ctx.rng("quotes");
     let authors = people(&mut quote_rng, domain.quotes.len());
-    let quotes = arr(domain.quotes.iter().zip(&authors).map(|((text, role), author)| {
-        obj([("text", fill(text).into()), ("name", author.into()), ("role", fill(role).into())])
-    }));
+    let quotes = arr(domain
+        .quotes
+        .iter()
+        .zip(&authors)
+        .map(|((text, role), author)| {
+            obj([
+                ("text", fill(text).into()),
+                ("name", author.into()),
+                ("role", fill(role).into()),
+            ])
+        }));
 
     let street = format!("{} {}", rng.range(12, 480), rng.pick(STREETS));
     let visit = obj([
@@ -524,13 +666,20 @@ pub fn build(ctx: &Ctx) -> Page {
                 head(domain.offers_nav, domain.offers_title, domain.offers_lead),
             ),
             ("offers", "Offer[]", offers),
-            ("quotesHead", "SectionHead", head("Kind words", "What people say about {brand}", "")),
+            (
+                "quotesHead",
+                "SectionHead",
+                head("Kind words", "What people say about {brand}", ""),
+            ),
             ("quotes", "Quote[]", quotes),
             ("visit", "Visit", visit),
             ("signup", "Signup", signup),
         ],
         page: PAGE,
-        components: vec![("components/HeroArt.tsx", HERO_ART), ("components/Signup.tsx", SIGNUP)],
+        components: vec![
+            ("components/HeroArt.tsx", HERO_ART),
+            ("components/Signup.tsx", SIGNUP),
+        ],
         css: CSS,
         brand,
     }

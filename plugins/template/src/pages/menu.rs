@@ -24,8 +24,17 @@ struct Cuisine {
 const BISTRO: Cuisine = Cuisine {
     cues: &[],
     label: "Seasonal kitchen and wine bar",
-    names: &["Juniper Table", "The Copper Pot", "Fernwood Kitchen", "Marigold", "Saltbox"],
-    taglines: &["Seasonal plates, made to share.", "Good food, honest prices, open late."],
+    names: &[
+        "Juniper Table",
+        "The Copper Pot",
+        "Fernwood Kitchen",
+        "Marigold",
+        "Saltbox",
+    ],
+    taglines: &[
+        "Seasonal plates, made to share.",
+        "Good food, honest prices, open late.",
+    ],
     intro: "We cook with what the farms bring in each morning: bright small plates, a wood-fired \
             grill and desserts worth saving room for. Order for pickup or delivery below.",
     sections: &[
@@ -33,7 +42,12 @@ const BISTRO: Cuisine = Cuisine {
             "Starters",
             "Small plates to share, or not.",
             &[
-                ("Charred sourdough", "House butter, flaky salt, pickled shallot.", 700, &["v"]),
+                (
+                    "Charred sourdough",
+                    "House butter, flaky salt, pickled shallot.",
+                    700,
+                    &["v"],
+                ),
                 (
                     "Burrata and peaches",
                     "Basil oil, toasted hazelnuts, aged balsamic.",
@@ -46,7 +60,12 @@ const BISTRO: Cuisine = Cuisine {
                     1100,
                     &["vg", "gf", "df", "spicy"],
                 ),
-                ("Beef tartare", "Smoked egg yolk, capers, rye crisps.", 1600, &["df"]),
+                (
+                    "Beef tartare",
+                    "Smoked egg yolk, capers, rye crisps.",
+                    1600,
+                    &["df"],
+                ),
             ],
         ),
         (
@@ -59,14 +78,24 @@ const BISTRO: Cuisine = Cuisine {
                     2600,
                     &["gf", "df"],
                 ),
-                ("Wild mushroom risotto", "Parmesan, thyme, brown butter.", 2200, &["v", "gf"]),
+                (
+                    "Wild mushroom risotto",
+                    "Parmesan, thyme, brown butter.",
+                    2200,
+                    &["v", "gf"],
+                ),
                 (
                     "Grilled sea bream",
                     "Fennel, orange, olive and caper dressing.",
                     2900,
                     &["gf", "df"],
                 ),
-                ("Braised short rib", "Creamy polenta, gremolata, red wine jus.", 3200, &["gf"]),
+                (
+                    "Braised short rib",
+                    "Creamy polenta, gremolata, red wine jus.",
+                    3200,
+                    &["gf"],
+                ),
                 (
                     "Spring vegetable tagine",
                     "Apricots, chickpeas, herb couscous.",
@@ -79,28 +108,73 @@ const BISTRO: Cuisine = Cuisine {
             "Desserts",
             "Baked in-house every afternoon.",
             &[
-                ("Dark chocolate tart", "Sea salt, creme fraiche.", 1000, &["v"]),
-                ("Olive oil cake", "Citrus curd, pistachio crumb.", 900, &["v", "n"]),
-                ("Coconut panna cotta", "Passion fruit, lime.", 900, &["vg", "gf", "df"]),
+                (
+                    "Dark chocolate tart",
+                    "Sea salt, creme fraiche.",
+                    1000,
+                    &["v"],
+                ),
+                (
+                    "Olive oil cake",
+                    "Citrus curd, pistachio crumb.",
+                    900,
+                    &["v", "n"],
+                ),
+                (
+                    "Coconut panna cotta",
+                    "Passion fruit, lime.",
+                    900,
+                    &["vg", "gf", "df"],
+                ),
             ],
         ),
         (
             "Drinks",
             "Natural wines, local beer and house sodas.",
             &[
-                ("House lemonade", "Lemon, mint, sparkling water.", 500, &["vg", "gf", "df"]),
-                ("Orange wine, glass", "Skin-contact, Slovenia.", 1300, &["vg", "gf", "df"]),
-                ("Local pale ale", "Brewed six streets away.", 800, &["vg", "df"]),
+                (
+                    "House lemonade",
+                    "Lemon, mint, sparkling water.",
+                    500,
+                    &["vg", "gf", "df"],
+                ),
+                (
+                    "Orange wine, glass",
+                    "Skin-contact, Slovenia.",
+                    1300,
+                    &["vg", "gf", "df"],
+                ),
+                (
+                    "Local pale ale",
+                    "Brewed six streets away.",
+                    800,
+                    &["vg", "df"],
+                ),
             ],
         ),
     ],
 };
 
 const ITALIAN: Cuisine = Cuisine {
-    cues: &["italian", "pizza", "pizzeria", "pasta", "trattoria", "osteria"],
+    cues: &[
+        "italian",
+        "pizza",
+        "pizzeria",
+        "pasta",
+        "trattoria",
+        "osteria",
+    ],
     label: "Trattoria and wood-fired pizza",
-    names: &["Trattoria Lucia", "Osteria del Ponte", "Nonna Rosa", "Forno Verde"],
-    taglines: &["Pasta by hand, pizza from the fire.", "Like Sunday lunch in Naples."],
+    names: &[
+        "Trattoria Lucia",
+        "Osteria del Ponte",
+        "Nonna Rosa",
+        "Forno Verde",
+    ],
+    taglines: &[
+        "Pasta by hand, pizza from the fire.",
+        "Like Sunday lunch in Naples.",
+    ],
     intro: "Fresh pasta rolled every morning, dough proved for 48 hours and baked at 450 degrees \
             in our wood-fired oven. Order for pickup or delivery below.",
     sections: &[
@@ -108,8 +182,18 @@ const ITALIAN: Cuisine = Cuisine {
             "Antipasti",
             "To start the table.",
             &[
-                ("Arancini", "Saffron risotto, mozzarella, tomato sugo.", 900, &["v"]),
-                ("Burrata", "Heirloom tomatoes, basil, olive oil.", 1400, &["v", "gf"]),
+                (
+                    "Arancini",
+                    "Saffron risotto, mozzarella, tomato sugo.",
+                    900,
+                    &["v"],
+                ),
+                (
+                    "Burrata",
+                    "Heirloom tomatoes, basil, olive oil.",
+                    1400,
+                    &["v", "gf"],
+                ),
                 ("Calamari fritti", "Lemon aioli.", 1300, &["df"]),
             ],
         ),
@@ -117,19 +201,49 @@ const ITALIAN: Cuisine = Cuisine {
             "Pizza",
             "Wood-fired, 12 inch.",
             &[
-                ("Margherita", "San Marzano, fior di latte, basil.", 1500, &["v"]),
-                ("Diavola", "Spicy salami, chilli honey, mozzarella.", 1800, &["spicy"]),
+                (
+                    "Margherita",
+                    "San Marzano, fior di latte, basil.",
+                    1500,
+                    &["v"],
+                ),
+                (
+                    "Diavola",
+                    "Spicy salami, chilli honey, mozzarella.",
+                    1800,
+                    &["spicy"],
+                ),
                 ("Funghi", "Wild mushrooms, taleggio, thyme.", 1700, &["v"]),
-                ("Marinara", "Tomato, garlic, oregano, no cheese.", 1300, &["vg", "df"]),
+                (
+                    "Marinara",
+                    "Tomato, garlic, oregano, no cheese.",
+                    1300,
+                    &["vg", "df"],
+                ),
             ],
         ),
         (
             "Pasta",
             "Made by hand every morning.",
             &[
-                ("Cacio e pepe", "Tonnarelli, pecorino, black pepper.", 1900, &["v"]),
-                ("Ragu alla bolognese", "Tagliatelle, slow-cooked beef and pork.", 2200, &[]),
-                ("Pesto Genovese", "Trofie, basil, pine nuts, potato.", 1900, &["v", "n"]),
+                (
+                    "Cacio e pepe",
+                    "Tonnarelli, pecorino, black pepper.",
+                    1900,
+                    &["v"],
+                ),
+                (
+                    "Ragu alla bolognese",
+                    "Tagliatelle, slow-cooked beef and pork.",
+                    2200,
+                    &[],
+                ),
+                (
+                    "Pesto Genovese",
+                    "Trofie, basil, pine nuts, potato.",
+                    1900,
+                    &["v", "n"],
+                ),
             ],
         ),
         (
@@ -137,8 +251,18 @@ const ITALIAN: Cuisine = Cuisine {
             "To finish.",
             &[
                 ("Tiramisu", "Mascarpone, espresso, cocoa.", 1000, &["v"]),
-                ("Affogato", "Vanilla gelato, hot espresso.", 700, &["v", "gf"]),
-                ("Sorbetto al limone", "Amalfi lemons.", 700, &["vg", "gf", "df"]),
+                (
+                    "Affogato",
+                    "Vanilla gelato, hot espresso.",
+                    700,
+                    &["v", "gf"],
+                ),
+                (
+                    "Sorbetto al limone",
+                    "Amalfi lemons.",
+                    700,
+                    &["vg", "gf", "df"],
+                ),
             ],
         ),
     ],
@@ -156,27 +280,67 @@ const JAPANESE: Cuisine = Cuisine {
             "Small plates",
             "Izakaya favourites.",
             &[
-                ("Edamame", "Sea salt or spicy garlic.", 600, &["vg", "gf", "df"]),
+                (
+                    "Edamame",
+                    "Sea salt or spicy garlic.",
+                    600,
+                    &["vg", "gf", "df"],
+                ),
                 ("Chicken karaage", "Yuzu mayo, lemon.", 1100, &["df"]),
-                ("Agedashi tofu", "Dashi, grated daikon, scallion.", 900, &["v"]),
+                (
+                    "Agedashi tofu",
+                    "Dashi, grated daikon, scallion.",
+                    900,
+                    &["v"],
+                ),
             ],
         ),
         (
             "Sushi",
             "Eight pieces, or two rolls.",
             &[
-                ("Salmon nigiri", "Scottish salmon, wasabi.", 1400, &["gf", "df"]),
-                ("Spicy tuna roll", "Chilli mayo, cucumber, sesame.", 1300, &["df", "spicy"]),
-                ("Avocado maki", "Avocado, cucumber, shiso.", 1000, &["vg", "df"]),
+                (
+                    "Salmon nigiri",
+                    "Scottish salmon, wasabi.",
+                    1400,
+                    &["gf", "df"],
+                ),
+                (
+                    "Spicy tuna roll",
+                    "Chilli mayo, cucumber, sesame.",
+                    1300,
+                    &["df", "spicy"],
+                ),
+                (
+                    "Avocado maki",
+                    "Avocado, cucumber, shiso.",
+                    1000,
+                    &["vg", "df"],
+                ),
             ],
         ),
         (
             "Ramen",
             "Eighteen-hour broths.",
             &[
-                ("Tonkotsu", "Pork belly, soft egg, black garlic oil.", 1800, &[]),
-                ("Miso vegetable", "Corn, bamboo, tofu, chilli oil.", 1600, &["vg", "df", "spicy"]),
-                ("Shoyu chicken", "Chicken broth, nori, menma.", 1700, &["df"]),
+                (
+                    "Tonkotsu",
+                    "Pork belly, soft egg, black garlic oil.",
+                    1800,
+                    &[],
+                ),
+                (
+                    "Miso vegetable",
+                    "Corn, bamboo, tofu, chilli oil.",
+                    1600,
+                    &["vg", "df", "spicy"],
+                ),
+                (
+                    "Shoyu chicken",
+                    "Chicken broth, nori, menma.",
+                    1700,
+                    &["df"],
+                ),
             ],
         ),
         (
@@ -232,15 +396,24 @@ pub fn build(ctx: &Ctx) -> Page {
         ("cuisine", cuisine.label.into()),
         ("tagline", (*rng.pick(cuisine.taglines)).into()),
         ("intro", cuisine.intro.into()),
-        ("address", format!("{} {}", rng.range(3, 90), rng.pick(STREETS)).into()),
+        (
+            "address",
+            format!("{} {}", rng.range(3, 90), rng.pick(STREETS)).into(),
+        ),
         ("hours", "Tue - Sun, 12:00 - 22:30".into()),
-        ("phone", format!("(555) 01{}-{:04}", rng.range(0, 9), rng.range(0, 9999)).into()),
+        (
+            "phone",
+            format!("(555) 01{}-{:04}", rng.range(0, 9), rng.range(0, 9999)).into(),
+        ),
         ("service", (*rng.pick(&[10i64, 12, 15])).into()),
         ("deliveryFee", 399.into()),
     ]);
 
     let nav = cuisine.sections.iter().take(3).map(|(section, _, _)| {
-        link(section, &format!("#{}", section.to_lowercase().replace(' ', "-")))
+        link(
+            section,
+            &format!("#{}", section.to_lowercase().replace(' ', "-")),
+        )
     });
     Page {
         title: format!("{name} | Menu"),
@@ -250,7 +423,10 @@ pub fn build(ctx: &Ctx) -> Page {
         ),
         nav: nav.collect(),
         cta: link("Order now", "#menu"),
-        footer: format!("{name}. {}. Allergies? Ask us, we are happy to help.", cuisine.label),
+        footer: format!(
+            "{name}. {}. Allergies? Ask us, we are happy to help.",
+            cuisine.label
+        ),
         types: TYPES,
         exports: vec![
             ("restaurant", "Restaurant", restaurant),

@@ -45,12 +45,20 @@ impl Ctx {
     /// `fallback` when the prompt names nothing specific.
     pub fn core_or(&self, fallback: &str, max: usize) -> String {
         let core = words::core(&self.subject, max);
-        if core.is_empty() { fallback.to_string() } else { core.join(" ") }
+        if core.is_empty() {
+            fallback.to_string()
+        } else {
+            core.join(" ")
+        }
     }
 
     /// The subject for a sentence ("coffee shop"), or `fallback`.
     pub fn subject_or<'a>(&'a self, fallback: &'a str) -> &'a str {
-        if self.subject.is_empty() { fallback } else { &self.subject }
+        if self.subject.is_empty() {
+            fallback
+        } else {
+            &self.subject
+        }
     }
 }
 
@@ -126,5 +134,8 @@ pub const LAST_NAMES: &[&str] = &[
 /// "Maya Okafor"-style names, all different.
 pub fn people(rng: &mut Rng, count: usize) -> Vec<String> {
     let firsts = rng.sample(FIRST_NAMES, count.min(FIRST_NAMES.len()));
-    firsts.iter().map(|first| format!("{first} {}", rng.pick(LAST_NAMES))).collect()
+    firsts
+        .iter()
+        .map(|first| format!("{first} {}", rng.pick(LAST_NAMES)))
+        .collect()
 }

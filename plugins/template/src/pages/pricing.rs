@@ -10,10 +10,20 @@ const TYPES: &str = include_str!("../assets/pricing/types.ts");
 const CSS: &str = include_str!("../assets/pricing/style.css");
 const TABLE: &str = include_str!("../assets/pricing/PricingTable.tsx");
 
-const STEMS: &[&str] = &["Cloud", "Stack", "Flow", "Pulse", "Beacon", "Relay", "Orbit", "North"];
+const STEMS: &[&str] = &[
+    "Cloud", "Stack", "Flow", "Pulse", "Beacon", "Relay", "Orbit", "North",
+];
 const ENDINGS: &[&str] = &["ly", "wise", "base", "desk", "kit", "hub", "loop"];
-const LOGOS: &[&str] =
-    &["Northwind", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne"];
+const LOGOS: &[&str] = &[
+    "Northwind",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Vandelay",
+    "Stark",
+    "Wayne",
+];
 const HEADLINES: &[&str] = &[
     "Simple pricing for {thing}.",
     "Pick a plan. Change it any time.",
@@ -24,8 +34,11 @@ pub fn build(ctx: &Ctx) -> Page {
     let mut rng = ctx.rng("pricing");
     let brand = format!("{}{}", rng.pick(STEMS), rng.pick(ENDINGS));
     let core = words::core(&ctx.subject, 3).join(" ");
-    let thing =
-        if core.is_empty() { "teams of every size".to_string() } else { core.to_lowercase() };
+    let thing = if core.is_empty() {
+        "teams of every size".to_string()
+    } else {
+        core.to_lowercase()
+    };
 
     let discount = *rng.pick(&[15i64, 20, 25]);
     let yearly = |monthly: i64| (monthly * (100 - discount) + 50) / 100;
@@ -36,7 +49,10 @@ pub fn build(ctx: &Ctx) -> Page {
     let tiers = arr([
         obj([
             ("name", "Starter".into()),
-            ("blurb", format!("For individuals getting started with {brand}.").into()),
+            (
+                "blurb",
+                format!("For individuals getting started with {brand}.").into(),
+            ),
             ("monthly", base.into()),
             ("yearly", yearly(base).into()),
             ("cta", "Start free trial".into()),
@@ -53,7 +69,10 @@ pub fn build(ctx: &Ctx) -> Page {
         ]),
         obj([
             ("name", "Pro".into()),
-            ("blurb", "For growing teams that need more power and automation.".into()),
+            (
+                "blurb",
+                "For growing teams that need more power and automation.".into(),
+            ),
             ("monthly", pro.into()),
             ("yearly", yearly(pro).into()),
             ("cta", "Start free trial".into()),
@@ -71,7 +90,10 @@ pub fn build(ctx: &Ctx) -> Page {
         ]),
         obj([
             ("name", "Enterprise".into()),
-            ("blurb", "For organisations with advanced security and scale needs.".into()),
+            (
+                "blurb",
+                "For organisations with advanced security and scale needs.".into(),
+            ),
             ("monthly", (pro * 3).into()),
             ("yearly", yearly(pro * 3).into()),
             ("cta", "Contact sales".into()),
@@ -93,15 +115,31 @@ pub fn build(ctx: &Ctx) -> Page {
         obj([("feature", feature.into()), ("values", arr(values))])
     };
     let compare = arr([
-        row("Seats", ["1".into(), format!("Up to {team_seats}").into(), "Unlimited".into()]),
-        row("Projects", ["3".into(), "Unlimited".into(), "Unlimited".into()]),
+        row(
+            "Seats",
+            [
+                "1".into(),
+                format!("Up to {team_seats}").into(),
+                "Unlimited".into(),
+            ],
+        ),
+        row(
+            "Projects",
+            ["3".into(), "Unlimited".into(), "Unlimited".into()],
+        ),
         row("Storage", ["10 GB".into(), "100 GB".into(), "1 TB".into()]),
         row("Integrations", [true.into(), true.into(), true.into()]),
         row("Automations", [false.into(), true.into(), true.into()]),
         row("API access", [false.into(), true.into(), true.into()]),
-        row("Single sign-on (SSO)", [false.into(), false.into(), true.into()]),
+        row(
+            "Single sign-on (SSO)",
+            [false.into(), false.into(), true.into()],
+        ),
         row("Audit logs", [false.into(), false.into(), true.into()]),
-        row("Support", ["Email".into(), "Priority".into(), "Dedicated".into()]),
+        row(
+            "Support",
+            ["Email".into(), "Priority".into(), "Dedicated".into()],
+        ),
     ]);
 
     let faqs = arr([
@@ -129,7 +167,11 @@ pub fn build(ctx: &Ctx) -> Page {
     Page {
         title: format!("Pricing | {brand}"),
         description: format!("{brand} pricing: three plans for {thing}, billed monthly or yearly."),
-        nav: vec![link("Plans", "#plans"), link("Compare", "#compare"), link("FAQ", "#faq")],
+        nav: vec![
+            link("Plans", "#plans"),
+            link("Compare", "#compare"),
+            link("FAQ", "#faq"),
+        ],
         cta: link("Start free trial", "#plans"),
         footer: format!(
             "{brand}: calm, reliable software for {thing}. Built by a small, independent team."

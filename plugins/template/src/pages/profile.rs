@@ -10,8 +10,9 @@ const CSS: &str = include_str!("../assets/profile/style.css");
 const APP: &str = include_str!("../assets/profile/ProfileApp.tsx");
 
 /// Words that describe the profile page itself, not the person on it.
-const PAGE_WORDS: &[&str] =
-    &["profile", "feed", "posts", "post", "bio", "header", "image", "timeline", "social"];
+const PAGE_WORDS: &[&str] = &[
+    "profile", "feed", "posts", "post", "bio", "header", "image", "timeline", "social",
+];
 
 const ROLES: &[&str] = &[
     "Product designer",
@@ -30,16 +31,34 @@ const POSTS: &[(&str, &str)] = &[
         "waves",
         "Morning walk before the deadline. Best design tool I know is still a long walk without headphones.",
     ),
-    ("", "Hot take: most interfaces need fewer options and better defaults."),
-    ("grid", "New series: twelve small studies in colour and rhythm. Which one is your favourite?"),
-    ("", "Writing the talk for next month. Working title: boring tools, interesting work."),
-    ("sun", "Golden hour from the studio roof. Some days the city is showing off."),
-    ("", "If you are starting out: finish small things. Finished beats perfect every single time."),
+    (
+        "",
+        "Hot take: most interfaces need fewer options and better defaults.",
+    ),
+    (
+        "grid",
+        "New series: twelve small studies in colour and rhythm. Which one is your favourite?",
+    ),
+    (
+        "",
+        "Writing the talk for next month. Working title: boring tools, interesting work.",
+    ),
+    (
+        "sun",
+        "Golden hour from the studio roof. Some days the city is showing off.",
+    ),
+    (
+        "",
+        "If you are starting out: finish small things. Finished beats perfect every single time.",
+    ),
     (
         "",
         "Reading list this week: a book on typography, a paper on latency, and a novel about lighthouses.",
     ),
-    ("", "Coffee number three. Inbox zero. It is going to be one of those afternoons."),
+    (
+        "",
+        "Coffee number three. Inbox zero. It is going to be one of those afternoons.",
+    ),
 ];
 
 const REPLIES: &[&str] = &[
@@ -57,7 +76,14 @@ const TRENDS: &[(&str, &str)] = &[
     ("Science · Trending", "Solar eclipse"),
 ];
 
-const CITIES: &[&str] = &["Lisbon", "Brooklyn, NY", "Berlin", "Toronto", "Melbourne", "Oslo"];
+const CITIES: &[&str] = &[
+    "Lisbon",
+    "Brooklyn, NY",
+    "Berlin",
+    "Toronto",
+    "Melbourne",
+    "Oslo",
+];
 const MONTHS: &[&str] = &["March", "June", "September", "November", "January"];
 
 pub fn build(ctx: &Ctx) -> Page {
@@ -90,7 +116,10 @@ pub fn build(ctx: &Ctx) -> Page {
         ("bio", bio.into()),
         ("location", city.into()),
         ("website", format!("{}.example", words::slug(&name)).into()),
-        ("joined", format!("Joined {} {}", rng.pick(MONTHS), rng.range(2011, 2019)).into()),
+        (
+            "joined",
+            format!("Joined {} {}", rng.pick(MONTHS), rng.range(2011, 2019)).into(),
+        ),
         ("following", rng.range(180, 900).into()),
         ("followers", rng.range(12_000, 98_000).into()),
         ("hue", ctx.palette.hue.into()),
@@ -109,7 +138,10 @@ pub fn build(ctx: &Ctx) -> Page {
             ("replies", (likes / rng.range(8, 30)).into()),
             ("reposts", (likes / rng.range(3, 9)).into()),
             ("likes", likes.into()),
-            ("views", format!("{}K", likes / 10 + rng.range(5, 90)).into()),
+            (
+                "views",
+                format!("{}K", likes / 10 + rng.range(5, 90)).into(),
+            ),
             ("pinned", (rank == 0).into()),
             ("media", media.into()),
             ("replyTo", "".into()),
@@ -135,18 +167,27 @@ pub fn build(ctx: &Ctx) -> Page {
         obj([
             ("category", category.into()),
             ("topic", topic.into()),
-            ("posts", format!("{}.{}K", rng.range(2, 80), rng.range(1, 9)).into()),
+            (
+                "posts",
+                format!("{}.{}K", rng.range(2, 80), rng.range(1, 9)).into(),
+            ),
         ])
     }));
     let suggestions = arr(names[1..].iter().map(|other| {
         obj([
             ("name", other.into()),
             ("handle", words::slug(other).replace('-', "_").into()),
-            ("hue", ((ctx.palette.second + rng.range(0, 120) as u32) % 360).into()),
+            (
+                "hue",
+                ((ctx.palette.second + rng.range(0, 120) as u32) % 360).into(),
+            ),
         ])
     }));
 
-    let brand = ctx.rng("brand").pick(&["Murmur", "Chirp", "Canopy", "Flock", "Relay"]).to_string();
+    let brand = ctx
+        .rng("brand")
+        .pick(&["Murmur", "Chirp", "Canopy", "Flock", "Relay"])
+        .to_string();
     Page {
         title: format!("{name} (@{handle}) | {brand}"),
         description: format!(

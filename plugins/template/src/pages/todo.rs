@@ -26,7 +26,12 @@ const CATEGORIES: &[(&str, &str, u32, &[&str])] = &[
         "personal",
         "Personal",
         120,
-        &["Book dentist appointment", "Call grandma", "Renew passport", "Plan weekend hike"],
+        &[
+            "Book dentist appointment",
+            "Call grandma",
+            "Renew passport",
+            "Plan weekend hike",
+        ],
     ),
     (
         "shopping",
@@ -42,11 +47,21 @@ const CATEGORIES: &[(&str, &str, u32, &[&str])] = &[
         "health",
         "Health",
         300,
-        &["Yoga class at 7pm", "Refill prescription", "Drink 2 litres of water"],
+        &[
+            "Yoga class at 7pm",
+            "Refill prescription",
+            "Drink 2 litres of water",
+        ],
     ),
 ];
 
-const BRANDS: &[&str] = &["Tickwise", "Donely", "Checkmate Tasks", "Listful", "Clearday"];
+const BRANDS: &[&str] = &[
+    "Tickwise",
+    "Donely",
+    "Checkmate Tasks",
+    "Listful",
+    "Clearday",
+];
 
 pub fn build(ctx: &Ctx) -> Page {
     let mut rng = ctx.rng("todo");
@@ -78,7 +93,10 @@ pub fn build(ctx: &Ctx) -> Page {
                 ("category", (*category).into()),
                 ("due", due),
                 ("done", rng.chance(25).into()),
-                ("priority", (*rng.pick(&["high", "normal", "normal", "low"])).into()),
+                (
+                    "priority",
+                    (*rng.pick(&["high", "normal", "normal", "low"])).into(),
+                ),
             ]));
         }
     }

@@ -14,7 +14,12 @@ const WIDGET: &str = include_str!("../assets/weather/WeatherWidget.tsx");
 const CITIES: &[(&str, &str, i64, &[&str])] = &[
     ("Lisbon", "Portugal", 22, &["sun", "sun", "partly"]),
     ("London", "United Kingdom", 13, &["cloud", "rain", "partly"]),
-    ("New York", "United States", 17, &["partly", "sun", "rain", "storm"]),
+    (
+        "New York",
+        "United States",
+        17,
+        &["partly", "sun", "rain", "storm"],
+    ),
     ("Tokyo", "Japan", 19, &["partly", "rain", "cloud", "sun"]),
     ("Oslo", "Norway", 2, &["snow", "cloud", "partly"]),
     ("Sydney", "Australia", 24, &["sun", "partly", "storm"]),
@@ -47,7 +52,15 @@ fn city(
         let high = temp + rng.range(-2, 4);
         let condition = if offset == 0 { now } else { *rng.pick(likely) };
         obj([
-            ("day", if offset == 0 { "Today" } else { DAYS[(start + offset) % 7] }.into()),
+            (
+                "day",
+                if offset == 0 {
+                    "Today"
+                } else {
+                    DAYS[(start + offset) % 7]
+                }
+                .into(),
+            ),
             ("condition", condition.into()),
             ("high", high.into()),
             ("low", (high - rng.range(5, 10)).into()),
@@ -57,8 +70,19 @@ fn city(
     let hours = arr((0..8).map(|step| {
         let hour = (9 + step * 2) % 24;
         obj([
-            ("hour", if step == 0 { "Now".to_string() } else { format!("{hour:02}:00") }.into()),
-            ("condition", if step == 0 { now } else { *rng.pick(likely) }.into()),
+            (
+                "hour",
+                if step == 0 {
+                    "Now".to_string()
+                } else {
+                    format!("{hour:02}:00")
+                }
+                .into(),
+            ),
+            (
+                "condition",
+                if step == 0 { now } else { *rng.pick(likely) }.into(),
+            ),
             ("temp", (temp + [0, 1, 2, 3, 2, 1, -1, -2][step]).into()),
         ])
     }));
@@ -83,10 +107,16 @@ pub fn build(ctx: &Ctx) -> Page {
     let mut order: Vec<usize> = (0..CITIES.len()).collect();
     rng.shuffle(&mut order);
     let start = rng.below(7);
-    let cities = arr(order.iter().map(|&index| city(&mut rng, CITIES[index], start)));
+    let cities = arr(order
+        .iter()
+        .map(|&index| city(&mut rng, CITIES[index], start)));
 
     let feature = |icon: &str, title: &str, text: &str| {
-        obj([("icon", icon.into()), ("title", title.into()), ("text", text.into())])
+        obj([
+            ("icon", icon.into()),
+            ("title", title.into()),
+            ("text", text.into()),
+        ])
     };
     let info = obj([
         ("eyebrow", format!("{brand} · Hyperlocal forecasts").into()),
@@ -128,7 +158,11 @@ pub fn build(ctx: &Ctx) -> Page {
                     "Saved places",
                     "Keep home, work and the places you love one swipe apart.",
                 ),
-                feature("chart", "Trends", "See how today compares with the last ten years."),
+                feature(
+                    "chart",
+                    "Trends",
+                    "See how today compares with the last ten years.",
+                ),
                 feature(
                     "shield",
                     "Private by design",
@@ -138,7 +172,12 @@ pub fn build(ctx: &Ctx) -> Page {
         ),
         (
             "rating",
-            format!("Rated 4.{} by {},000 people", rng.range(6, 9), rng.range(12, 90)).into(),
+            format!(
+                "Rated 4.{} by {},000 people",
+                rng.range(6, 9),
+                rng.range(12, 90)
+            )
+            .into(),
         ),
         ("downloads", "Free on iPhone and Android".into()),
     ]);
@@ -156,7 +195,10 @@ pub fn build(ctx: &Ctx) -> Page {
         cta: link("Get the app", "#download"),
         footer: format!("{brand}. Forecast data is illustrative."),
         types: TYPES,
-        exports: vec![("weather", "WeatherInfo", info), ("cities", "City[]", cities)],
+        exports: vec![
+            ("weather", "WeatherInfo", info),
+            ("cities", "City[]", cities),
+        ],
         page: PAGE,
         components: vec![("components/WeatherWidget.tsx", WIDGET)],
         css: CSS,

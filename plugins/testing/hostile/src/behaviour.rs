@@ -3,8 +3,16 @@
 use std::time::Duration;
 
 /// Every model, in the order `describe` lists them.
-pub const MODELS: [&str; 8] =
-    ["trap", "loop", "memory", "flood", "sleep", "forbidden-host", "fetch", "fine"];
+pub const MODELS: [&str; 8] = [
+    "trap",
+    "loop",
+    "memory",
+    "flood",
+    "sleep",
+    "forbidden-host",
+    "fetch",
+    "fine",
+];
 
 /// One block of `memory`'s hoard.
 pub const MEMORY_BLOCK_BYTES: usize = 16 << 20;
@@ -68,7 +76,10 @@ impl Behaviour {
             "forbidden-host" => Ok(Behaviour::ForbiddenHost),
             "fetch" => Ok(Behaviour::Fetch),
             "fine" => Ok(Behaviour::Fine),
-            other => Err(format!("hostile has no model `{other}`; it has {}", MODELS.join(", "))),
+            other => Err(format!(
+                "hostile has no model `{other}`; it has {}",
+                MODELS.join(", ")
+            )),
         }
     }
 }
@@ -114,7 +125,10 @@ mod tests {
             assert!(Behaviour::for_model(model).is_ok(), "{model}");
         }
         let error = Behaviour::for_model("gpt-5").unwrap_err();
-        assert!(error.starts_with("hostile has no model `gpt-5`; it has trap, loop"), "{error}");
+        assert!(
+            error.starts_with("hostile has no model `gpt-5`; it has trap, loop"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -137,7 +151,11 @@ mod tests {
         assert!(manifest["devDependencies"]["typescript"].is_string());
         assert!(FINE_REPLY.contains("```tsx path=app/layout.tsx\n"));
         assert!(FINE_REPLY.contains("```tsx path=app/page.tsx\n"));
-        assert_eq!(FINE_REPLY.matches("```").count(), 6, "every fence is closed");
+        assert_eq!(
+            FINE_REPLY.matches("```").count(),
+            6,
+            "every fence is closed"
+        );
     }
 
     #[test]

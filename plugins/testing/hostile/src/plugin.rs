@@ -60,7 +60,10 @@ impl Guest for Hostile {
                 reply_stream::emit(behaviour::FINE_REPLY);
                 let output_tokens = (behaviour::FINE_REPLY.len() as u64).div_ceil(4);
                 Generation {
-                    usage: TokenUsage { input_tokens: 0, output_tokens },
+                    usage: TokenUsage {
+                        input_tokens: 0,
+                        output_tokens,
+                    },
                     finish: FinishReason::Stop,
                 }
             }
@@ -71,7 +74,13 @@ impl Guest for Hostile {
 /// GETs the URL in the `url` parameter and emits the body it reads; with `with-secret=true`
 /// it also asks for a secret it never declared. For tests of the host's allow-list.
 fn fetch(request: &GenerateRequest) -> FinishReason {
-    let param = |name: &str| request.params.iter().find(|(key, _)| key == name).map(|(_, v)| v);
+    let param = |name: &str| {
+        request
+            .params
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, v)| v)
+    };
     let Some(url) = param("url") else {
         return FinishReason::Error("fetch needs the `url` parameter".into());
     };
@@ -123,7 +132,13 @@ fn call_forbidden_host() -> FinishReason {
 }
 
 fn finished(finish: FinishReason) -> Generation {
-    Generation { usage: TokenUsage { input_tokens: 0, output_tokens: 0 }, finish }
+    Generation {
+        usage: TokenUsage {
+            input_tokens: 0,
+            output_tokens: 0,
+        },
+        finish,
+    }
 }
 
 export!(Hostile);
