@@ -7,14 +7,10 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use arena::plugin::{
-    BUILT_PLUGIN_DIR, FinishReason, GenerateRequest, Generation, NetworkGrant, PluginLimits,
-    PluginSet,
-};
+use arena::plugin::{FinishReason, Generation};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -170,44 +166,8 @@ async fn server() -> (u16, Arc<Mutex<Seen>>) {
 }
 
 async fn generate(port: u16, model: &str, allow: bool) -> Generation {
-    let engine = common::engine();
-    let mut plugins = PluginSet::load(&engine, &[]).await;
-    plugins
-        .add_file(&engine, &Path::new(BUILT_PLUGIN_DIR).join("anthropic.wasm"))
-        .await;
-    assert!(plugins.errors.is_empty(), "{:?}", plugins.errors);
-    let request = GenerateRequest {
-        model: model.into(),
-        system_prompt: "You write Next.js sites.".into(),
-        user_prompt: "Build a landing page".into(),
-        params: vec![
-            ("base-url".into(), format!("http://127.0.0.1:{port}/v1")),
-            ("max-retries".into(), "2".into()),
-        ],
-    };
-    let network = NetworkGrant {
-        extra_hosts: if allow {
-            vec![format!("127.0.0.1:{port}")]
-        } else {
-            Vec::new()
-        },
-        secrets: [("api-key".to_owned(), KEY.to_owned())].into(),
-    };
-    let limits = PluginLimits {
-        deadline: Duration::from_secs(30),
-        ..PluginLimits::default()
-    };
-    plugins.providers["anthropic"]
-        .generate(request, &limits, network, common::sink())
-        .await
-        .unwrap()
-}
-
-fn error_of(generation: &Generation) -> &str {
-    match &generation.finish {
-        FinishReason::Error(message) => message,
-        other => panic!("expected an error, got {other:?}"),
-    }
+    let base_url = format!("http://127.0.0.1:{port}/v1");
+    common::provider_generate("anthropic", base_url, model, allow, KEY, &[]).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -239,7 +199,7 @@ async fn max_tokens_is_reported_as_length() {
 async fn a_refused_key_fails_at_once_without_showing_it() {
     let (port, seen) = server().await;
     let generation = generate(port, "unauthorized", true).await;
-    let message = error_of(&generation);
+    let message = common::error_of(&generation);
     assert!(message.contains("API key was refused") && message.contains("authentication_error"));
     assert!(!message.contains(KEY));
     assert_eq!(seen.lock().unwrap().calls["unauthorized"], 1);
@@ -279,7 +239,7 @@ async fn an_error_event_in_the_stream_fails_the_run_with_its_message() {
     let (port, _) = server().await;
     let generation = generate(port, "error-in-stream", true).await;
     assert_eq!(generation.reply, "partial");
-    let message = error_of(&generation);
+    let message = common::error_of(&generation);
     assert!(
         message.contains("Overloaded (overloaded_error)"),
         "{message}"
@@ -290,7 +250,7 @@ async fn an_error_event_in_the_stream_fails_the_run_with_its_message() {
 async fn the_key_never_leaves_for_a_host_nobody_declared() {
     let (port, seen) = server().await;
     let generation = generate(port, "normal", false).await;
-    assert!(error_of(&generation).contains("is not among the hosts"));
+    assert!(common::error_of(&generation).contains("is not among the hosts"));
     let seen = seen.lock().unwrap();
     assert!(seen.calls.is_empty() && seen.keys.is_empty());
 }

@@ -6,14 +6,10 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use arena::plugin::{
-    BUILT_PLUGIN_DIR, FinishReason, GenerateRequest, Generation, NetworkGrant, PluginLimits,
-    PluginSet,
-};
+use arena::plugin::{FinishReason, Generation};
 use axum::extract::{Path as UrlPath, RawQuery};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -126,44 +122,8 @@ async fn server() -> (u16, Arc<Mutex<Seen>>) {
 }
 
 async fn generate(port: u16, model: &str, allow: bool) -> Generation {
-    let engine = common::engine();
-    let mut plugins = PluginSet::load(&engine, &[]).await;
-    plugins
-        .add_file(&engine, &Path::new(BUILT_PLUGIN_DIR).join("google.wasm"))
-        .await;
-    assert!(plugins.errors.is_empty(), "{:?}", plugins.errors);
-    let request = GenerateRequest {
-        model: model.into(),
-        system_prompt: "You write Next.js sites.".into(),
-        user_prompt: "Build a landing page".into(),
-        params: vec![
-            ("base-url".into(), format!("http://127.0.0.1:{port}/v1beta")),
-            ("max-retries".into(), "2".into()),
-        ],
-    };
-    let network = NetworkGrant {
-        extra_hosts: if allow {
-            vec![format!("127.0.0.1:{port}")]
-        } else {
-            Vec::new()
-        },
-        secrets: [("api-key".to_owned(), KEY.to_owned())].into(),
-    };
-    let limits = PluginLimits {
-        deadline: Duration::from_secs(30),
-        ..PluginLimits::default()
-    };
-    plugins.providers["google"]
-        .generate(request, &limits, network, common::sink())
-        .await
-        .unwrap()
-}
-
-fn error_of(generation: &Generation) -> &str {
-    match &generation.finish {
-        FinishReason::Error(message) => message,
-        other => panic!("expected an error, got {other:?}"),
-    }
+    let base_url = format!("http://127.0.0.1:{port}/v1beta");
+    common::provider_generate("google", base_url, model, allow, KEY, &[]).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -194,14 +154,14 @@ async fn max_tokens_is_length_and_a_stream_without_a_finish_is_an_error() {
     );
     let generation = generate(port, "unfinished", true).await;
     assert_eq!(generation.reply, "half");
-    assert!(error_of(&generation).contains("without saying the reply was complete"));
+    assert!(common::error_of(&generation).contains("without saying the reply was complete"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_key_fails_at_once_without_showing_it() {
     let (port, seen) = server().await;
     let generation = generate(port, "bad-key", true).await;
-    let message = error_of(&generation);
+    let message = common::error_of(&generation);
     assert!(message.contains("API key was refused"), "{message}");
     assert!(!message.contains(KEY));
     assert_eq!(seen.lock().unwrap().calls["bad-key"], 1);
@@ -234,6 +194,6 @@ async fn the_retry_info_delay_is_honoured_and_unavailable_is_retried() {
 async fn the_key_never_leaves_for_a_host_nobody_declared() {
     let (port, seen) = server().await;
     let generation = generate(port, "normal", false).await;
-    assert!(error_of(&generation).contains("is not among the hosts"));
+    assert!(common::error_of(&generation).contains("is not among the hosts"));
     assert!(seen.lock().unwrap().keys.is_empty());
 }

@@ -6,14 +6,10 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use arena::plugin::{
-    BUILT_PLUGIN_DIR, FinishReason, GenerateRequest, Generation, NetworkGrant, PluginLimits,
-    PluginSet,
-};
+use arena::plugin::{FinishReason, Generation};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -145,71 +141,15 @@ async fn server() -> (u16, Arc<Mutex<Seen>>) {
     (port, seen)
 }
 
-async fn plugins() -> PluginSet {
-    let engine = common::engine();
-    let mut plugins = PluginSet::load(&engine, &[]).await;
-    plugins
-        .add_file(
-            &engine,
-            &Path::new(BUILT_PLUGIN_DIR).join("openai-compatible.wasm"),
-        )
-        .await;
-    assert!(plugins.errors.is_empty(), "{:?}", plugins.errors);
-    plugins
-}
-
-async fn generate(
-    plugins: &PluginSet,
-    port: u16,
-    model: &str,
-    allow: bool,
-    extra: &[(&str, &str)],
-) -> Generation {
-    let mut params = vec![
-        ("base-url".to_owned(), format!("http://127.0.0.1:{port}/v1")),
-        ("max-retries".to_owned(), "2".to_owned()),
-    ];
-    params.extend(
-        extra
-            .iter()
-            .map(|(key, value)| (key.to_string(), value.to_string())),
-    );
-    let request = GenerateRequest {
-        model: model.into(),
-        system_prompt: "You write Next.js sites.".into(),
-        user_prompt: "Build a landing page".into(),
-        params,
-    };
-    let network = NetworkGrant {
-        extra_hosts: if allow {
-            vec![format!("127.0.0.1:{port}")]
-        } else {
-            Vec::new()
-        },
-        secrets: [("api-key".to_owned(), KEY.to_owned())].into(),
-    };
-    let limits = PluginLimits {
-        deadline: Duration::from_secs(30),
-        ..PluginLimits::default()
-    };
-    plugins.providers["openai-compatible"]
-        .generate(request, &limits, network, common::sink())
-        .await
-        .unwrap()
-}
-
-fn error_of(generation: &Generation) -> &str {
-    match &generation.finish {
-        FinishReason::Error(message) => message,
-        other => panic!("expected an error, got {other:?}"),
-    }
+async fn generate(port: u16, model: &str, allow: bool, extra: &[(&str, &str)]) -> Generation {
+    let base_url = format!("http://127.0.0.1:{port}/v1");
+    common::provider_generate("openai-compatible", base_url, model, allow, KEY, extra).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_streamed_reply_arrives_whole_with_its_usage_and_the_key_as_bearer() {
     let (port, seen) = server().await;
-    let plugins = plugins().await;
-    let generation = generate(&plugins, port, "normal", true, &[]).await;
+    let generation = generate(port, "normal", true, &[]).await;
     assert_eq!(generation.finish, FinishReason::Stop);
     assert_eq!(generation.reply, "Hello");
     assert_eq!(
@@ -228,7 +168,7 @@ async fn a_streamed_reply_arrives_whole_with_its_usage_and_the_key_as_bearer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_cut_at_the_output_limit_is_reported_as_length() {
     let (port, _) = server().await;
-    let generation = generate(&plugins().await, port, "cut", true, &[]).await;
+    let generation = generate(port, "cut", true, &[]).await;
     assert_eq!(generation.finish, FinishReason::Length);
     assert_eq!(generation.reply, "export default functi");
 }
@@ -236,8 +176,8 @@ async fn a_reply_cut_at_the_output_limit_is_reported_as_length() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_key_fails_at_once_and_never_shows_the_key() {
     let (port, seen) = server().await;
-    let generation = generate(&plugins().await, port, "unauthorized", true, &[]).await;
-    let message = error_of(&generation);
+    let generation = generate(port, "unauthorized", true, &[]).await;
+    let message = common::error_of(&generation);
     assert!(message.contains("API key was refused"), "{message}");
     assert!(message.contains("invalid_api_key"), "{message}");
     assert!(!message.contains(KEY), "{message}");
@@ -252,7 +192,7 @@ async fn a_refused_key_fails_at_once_and_never_shows_the_key() {
 async fn a_rate_limit_waits_the_servers_delay_then_succeeds() {
     let (port, seen) = server().await;
     let started = Instant::now();
-    let generation = generate(&plugins().await, port, "rate-limited", true, &[]).await;
+    let generation = generate(port, "rate-limited", true, &[]).await;
     assert_eq!(
         generation.finish,
         FinishReason::Stop,
@@ -270,8 +210,7 @@ async fn a_rate_limit_waits_the_servers_delay_then_succeeds() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_error_is_retried_and_a_lasting_one_gives_up_after_the_bound() {
     let (port, seen) = server().await;
-    let plugins = plugins().await;
-    let generation = generate(&plugins, port, "flaky", true, &[]).await;
+    let generation = generate(port, "flaky", true, &[]).await;
     assert_eq!(
         generation.finish,
         FinishReason::Stop,
@@ -280,8 +219,8 @@ async fn a_server_error_is_retried_and_a_lasting_one_gives_up_after_the_bound() 
     );
     assert_eq!(seen.lock().unwrap().calls["flaky"], 2);
 
-    let generation = generate(&plugins, port, "always-failing", true, &[]).await;
-    let message = error_of(&generation);
+    let generation = generate(port, "always-failing", true, &[]).await;
+    let message = common::error_of(&generation);
     assert!(
         message.contains("server error 503") && message.contains("Overloaded"),
         "{message}"
@@ -293,23 +232,15 @@ async fn a_server_error_is_retried_and_a_lasting_one_gives_up_after_the_bound() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stream_that_breaks_or_stalls_fails_the_run_with_what_arrived() {
     let (port, _) = server().await;
-    let plugins = plugins().await;
-    let generation = generate(&plugins, port, "broken", true, &[]).await;
+    let generation = generate(port, "broken", true, &[]).await;
     assert_eq!(generation.reply, "partial");
-    let message = error_of(&generation);
+    let message = common::error_of(&generation);
     assert!(message.contains("broke off"), "{message}");
 
     let started = Instant::now();
-    let generation = generate(
-        &plugins,
-        port,
-        "stalled",
-        true,
-        &[("idle-timeout-ms", "800")],
-    )
-    .await;
+    let generation = generate(port, "stalled", true, &[("idle-timeout-ms", "800")]).await;
     assert_eq!(generation.reply, "first words");
-    let message = error_of(&generation);
+    let message = common::error_of(&generation);
     assert!(message.contains("broke off"), "{message}");
     assert!(
         started.elapsed() < Duration::from_secs(10),
@@ -320,8 +251,8 @@ async fn a_stream_that_breaks_or_stalls_fails_the_run_with_what_arrived() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_key_never_leaves_for_a_host_nobody_declared() {
     let (port, seen) = server().await;
-    let generation = generate(&plugins().await, port, "normal", false, &[]).await;
-    let message = error_of(&generation);
+    let generation = generate(port, "normal", false, &[]).await;
+    let message = common::error_of(&generation);
     assert!(message.contains("is not among the hosts"), "{message}");
     assert!(message.contains("allow_hosts"), "{message}");
     assert!(!message.contains(KEY));

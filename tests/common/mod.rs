@@ -98,3 +98,62 @@ pub fn event_stream(
         .body(axum::body::Body::from_stream(stream))
         .unwrap()
 }
+
+/// Runs one generation of the provider plugin `id` (built as `<id>.wasm`) against a local
+/// server at `base_url`, with `key` as its `api-key` secret; the server's host is allowed
+/// only when `allow` is set, as an operator's `allow_hosts` would.
+pub async fn provider_generate(
+    id: &str,
+    base_url: String,
+    model: &str,
+    allow: bool,
+    key: &str,
+    extra: &[(&str, &str)],
+) -> arena::plugin::Generation {
+    let engine = engine();
+    let mut plugins = PluginSet::load(&engine, &[]).await;
+    plugins
+        .add_file(
+            &engine,
+            &Path::new(BUILT_PLUGIN_DIR).join(format!("{id}.wasm")),
+        )
+        .await;
+    assert!(plugins.errors.is_empty(), "{:?}", plugins.errors);
+    let host = url::Url::parse(&base_url).unwrap();
+    let host = format!("{}:{}", host.host_str().unwrap(), host.port().unwrap());
+    let mut params = vec![
+        ("base-url".to_owned(), base_url),
+        ("max-retries".to_owned(), "2".to_owned()),
+    ];
+    params.extend(
+        extra
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string())),
+    );
+    let request = arena::plugin::GenerateRequest {
+        model: model.into(),
+        system_prompt: "You write Next.js sites.".into(),
+        user_prompt: "Build a landing page".into(),
+        params,
+    };
+    let network = arena::plugin::NetworkGrant {
+        extra_hosts: if allow { vec![host] } else { Vec::new() },
+        secrets: [("api-key".to_owned(), key.to_owned())].into(),
+    };
+    let limits = arena::plugin::PluginLimits {
+        deadline: std::time::Duration::from_secs(30),
+        ..arena::plugin::PluginLimits::default()
+    };
+    plugins.providers[id]
+        .generate(request, &limits, network, sink())
+        .await
+        .unwrap()
+}
+
+/// The failure reason of a generation that must have failed.
+pub fn error_of(generation: &arena::plugin::Generation) -> &str {
+    match &generation.finish {
+        arena::plugin::FinishReason::Error(message) => message,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}

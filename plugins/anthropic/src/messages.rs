@@ -2,7 +2,7 @@
 //! `message_start`, `content_block_delta` with `text_delta`, `message_delta` carrying the
 //! stop reason and output tokens, `message_stop`, `ping`, `error`), and error bodies.
 
-use provider_kit::{MAX_WAIT_MS, backoff_ms};
+use provider_kit::Failure;
 use serde_json::{Value, json};
 
 /// Anthropic requires an output cap on every request; this one is used when neither the
@@ -91,76 +91,22 @@ fn error_message(error: &Value) -> String {
     }
 }
 
-/// What a failed HTTP answer means for the run.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Failure {
-    Unauthorized(String),
-    RateLimited {
-        message: String,
-        retry_after_ms: Option<u64>,
-    },
-    /// `prompt is too long`: the prompt and the output cap do not fit the context.
-    ContextExceeded(String),
-    /// 5xx, and 529 (overloaded): worth another try after a pause.
-    Server {
-        status: u16,
-        message: String,
-    },
-    Refused {
-        status: u16,
-        message: String,
-    },
-}
-
-impl Failure {
-    pub fn from_response(status: u16, headers: &[(String, String)], body: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(body);
-        let message = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|value| value.get("error").map(error_message))
-            .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
-        match status {
-            401 | 403 => Self::Unauthorized(message),
-            429 => Self::RateLimited {
-                message,
-                retry_after_ms: provider_kit::retry_after_ms(headers),
-            },
-            400 if message.contains("prompt is too long") => Self::ContextExceeded(message),
-            500..=599 => Self::Server { status, message },
-            _ => Self::Refused { status, message },
-        }
-    }
-
-    /// The pause before try `attempt` (1 for the first retry), or `None` to give up.
-    pub fn retry_delay_ms(&self, attempt: u32, max_retries: u32) -> Option<u64> {
-        if attempt > max_retries {
-            return None;
-        }
-        match self {
-            Self::RateLimited { retry_after_ms, .. } => Some(
-                retry_after_ms
-                    .unwrap_or(backoff_ms(attempt))
-                    .min(MAX_WAIT_MS),
-            ),
-            Self::Server { .. } => Some(backoff_ms(attempt)),
-            _ => None,
-        }
-    }
-
-    pub fn reason(&self) -> String {
-        match self {
-            Self::Unauthorized(message) => {
-                format!("the API key was refused (check the key's variable): {message}")
-            }
-            Self::RateLimited { message, .. } => format!("rate limited by the provider: {message}"),
-            Self::ContextExceeded(message) => {
-                format!("the prompt and output do not fit the model's context: {message}")
-            }
-            Self::Server { status, message } => format!("server error {status}: {message}"),
-            Self::Refused { status, message } => {
-                format!("the provider refused ({status}): {message}")
-            }
-        }
+/// What a failed answer means for the run, from its status, headers and body.
+pub fn classify(status: u16, headers: &[(String, String)], body: &[u8]) -> Failure {
+    let text = String::from_utf8_lossy(body);
+    let message = serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|value| value.get("error").map(error_message))
+        .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
+    match status {
+        401 | 403 => Failure::Unauthorized(message),
+        429 => Failure::RateLimited {
+            message,
+            retry_after_ms: provider_kit::retry_after_ms(headers),
+        },
+        400 if message.contains("prompt is too long") => Failure::ContextExceeded(message),
+        500..=599 => Failure::Server { status, message },
+        _ => Failure::Refused { status, message },
     }
 }
 
@@ -213,23 +159,23 @@ mod tests {
     #[test]
     fn failures_are_classified() {
         let body = br#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#;
-        let failure = Failure::from_response(401, &[], body);
+        let failure = classify(401, &[], body);
         assert!(matches!(failure, Failure::Unauthorized(ref m) if m.contains("invalid x-api-key")));
         assert_eq!(failure.retry_delay_ms(1, 3), None);
         let headers = [("retry-after".to_string(), "3".to_string())];
         assert_eq!(
-            Failure::from_response(429, &headers, b"{}").retry_delay_ms(1, 3),
+            classify(429, &headers, b"{}").retry_delay_ms(1, 3),
             Some(3000)
         );
         let overloaded =
             br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
         assert_eq!(
-            Failure::from_response(529, &[], overloaded).retry_delay_ms(1, 3),
+            classify(529, &[], overloaded).retry_delay_ms(1, 3),
             Some(1000)
         );
         let long = br#"{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}"#;
         assert!(matches!(
-            Failure::from_response(400, &[], long),
+            classify(400, &[], long),
             Failure::ContextExceeded(_)
         ));
     }

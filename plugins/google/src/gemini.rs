@@ -3,7 +3,7 @@
 //! finish reason and `usageMetadata`), and error bodies, whose rate-limit answers say how
 //! long to wait in a `RetryInfo` detail.
 
-use provider_kit::{MAX_WAIT_MS, backoff_ms};
+use provider_kit::Failure;
 use serde_json::{Value, json};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,83 +93,33 @@ fn retry_info_ms(error: &Value) -> Option<u64> {
     })
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Failure {
-    Unauthorized(String),
-    RateLimited {
-        message: String,
-        retry_after_ms: Option<u64>,
-    },
-    ContextExceeded(String),
-    Server {
-        status: u16,
-        message: String,
-    },
-    Refused {
-        status: u16,
-        message: String,
-    },
-}
-
-impl Failure {
-    pub fn from_response(status: u16, headers: &[(String, String)], body: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(body);
-        let error = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|value| value.get("error").cloned());
-        let message = error
-            .as_ref()
-            .map(error_message)
-            .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
-        // A bad key is a 400 INVALID_ARGUMENT whose reason is API_KEY_INVALID.
-        if matches!(status, 401 | 403) || text.contains("API_KEY_INVALID") {
-            return Self::Unauthorized(message);
-        }
-        match status {
-            429 => Self::RateLimited {
-                retry_after_ms: error
-                    .as_ref()
-                    .and_then(retry_info_ms)
-                    .or_else(|| provider_kit::retry_after_ms(headers)),
-                message,
-            },
-            400 if message.contains("exceeds the maximum number of tokens") => {
-                Self::ContextExceeded(message)
-            }
-            500..=599 => Self::Server { status, message },
-            _ => Self::Refused { status, message },
-        }
+/// What a failed answer means for the run, from its status, headers and body.
+pub fn classify(status: u16, headers: &[(String, String)], body: &[u8]) -> Failure {
+    let text = String::from_utf8_lossy(body);
+    let error = serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|value| value.get("error").cloned());
+    let message = error
+        .as_ref()
+        .map(error_message)
+        .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
+    // A bad key is a 400 INVALID_ARGUMENT whose reason is API_KEY_INVALID.
+    if matches!(status, 401 | 403) || text.contains("API_KEY_INVALID") {
+        return Failure::Unauthorized(message);
     }
-
-    pub fn retry_delay_ms(&self, attempt: u32, max_retries: u32) -> Option<u64> {
-        if attempt > max_retries {
-            return None;
+    match status {
+        429 => Failure::RateLimited {
+            retry_after_ms: error
+                .as_ref()
+                .and_then(retry_info_ms)
+                .or_else(|| provider_kit::retry_after_ms(headers)),
+            message,
+        },
+        400 if message.contains("exceeds the maximum number of tokens") => {
+            Failure::ContextExceeded(message)
         }
-        match self {
-            Self::RateLimited { retry_after_ms, .. } => Some(
-                retry_after_ms
-                    .unwrap_or(backoff_ms(attempt))
-                    .min(MAX_WAIT_MS),
-            ),
-            Self::Server { .. } => Some(backoff_ms(attempt)),
-            _ => None,
-        }
-    }
-
-    pub fn reason(&self) -> String {
-        match self {
-            Self::Unauthorized(message) => {
-                format!("the API key was refused (check the key's variable): {message}")
-            }
-            Self::RateLimited { message, .. } => format!("rate limited by the provider: {message}"),
-            Self::ContextExceeded(message) => {
-                format!("the prompt and output do not fit the model's context: {message}")
-            }
-            Self::Server { status, message } => format!("server error {status}: {message}"),
-            Self::Refused { status, message } => {
-                format!("the provider refused ({status}): {message}")
-            }
-        }
+        500..=599 => Failure::Server { status, message },
+        _ => Failure::Refused { status, message },
     }
 }
 
@@ -214,16 +164,16 @@ mod tests {
     #[test]
     fn failures_are_classified_with_the_retry_info_delay() {
         let limited = br#"{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"5s"}]}}"#;
-        let failure = Failure::from_response(429, &[], limited);
+        let failure = classify(429, &[], limited);
         assert_eq!(failure.retry_delay_ms(1, 3), Some(5000));
         let bad_key = br#"{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID"}]}}"#;
         assert!(matches!(
-            Failure::from_response(400, &[], bad_key),
+            classify(400, &[], bad_key),
             Failure::Unauthorized(_)
         ));
         let unavailable = br#"{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}"#;
         assert_eq!(
-            Failure::from_response(503, &[], unavailable).retry_delay_ms(1, 3),
+            classify(503, &[], unavailable).retry_delay_ms(1, 3),
             Some(1000)
         );
     }

@@ -2,7 +2,7 @@
 //! events of `chat.completion.chunk` objects, ended by `data: [DONE]`), error bodies, and
 //! which failures are worth another try.
 
-use provider_kit::{MAX_WAIT_MS, backoff_ms};
+use provider_kit::Failure;
 use serde_json::{Value, json};
 
 /// What to send, from the pipeline's and the contestant's parameters.
@@ -98,81 +98,26 @@ fn error_message(error: &Value) -> String {
     }
 }
 
-/// What a failed HTTP answer means for the run.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Failure {
-    /// The key was refused (401, 403): no retry helps.
-    Unauthorized(String),
-    /// Rate limited (429); `retry_after_ms` when the server said how long to wait.
-    RateLimited {
-        message: String,
-        retry_after_ms: Option<u64>,
-    },
-    /// The prompt plus the requested output do not fit the model's context.
-    ContextExceeded(String),
-    /// The server failed (5xx): worth another try after a pause.
-    Server { status: u16, message: String },
-    /// Anything else the server refused (a bad model name, say).
-    Refused { status: u16, message: String },
-}
-
-impl Failure {
-    /// Classifies a non-2xx answer from its status, headers and body.
-    pub fn from_response(status: u16, headers: &[(String, String)], body: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(body);
-        let message = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|value| value.get("error").map(error_message))
-            .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
-        match status {
-            401 | 403 => Self::Unauthorized(message),
-            429 => Self::RateLimited {
-                message,
-                retry_after_ms: provider_kit::retry_after_ms(headers),
-            },
-            _ if message.contains("context_length_exceeded")
-                || message.contains("maximum context length") =>
-            {
-                Self::ContextExceeded(message)
-            }
-            500..=599 => Self::Server { status, message },
-            _ => Self::Refused { status, message },
+/// What a failed answer means for the run, from its status, headers and body.
+pub fn classify(status: u16, headers: &[(String, String)], body: &[u8]) -> Failure {
+    let text = String::from_utf8_lossy(body);
+    let message = serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|value| value.get("error").map(error_message))
+        .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
+    match status {
+        401 | 403 => Failure::Unauthorized(message),
+        429 => Failure::RateLimited {
+            message,
+            retry_after_ms: provider_kit::retry_after_ms(headers),
+        },
+        _ if message.contains("context_length_exceeded")
+            || message.contains("maximum context length") =>
+        {
+            Failure::ContextExceeded(message)
         }
-    }
-
-    /// How long to wait before try number `attempt` (1 for the first retry), or `None`
-    /// when retrying cannot help or `max_retries` are used up. Rate limits wait what the
-    /// server asked (capped); server errors back off exponentially.
-    pub fn retry_delay_ms(&self, attempt: u32, max_retries: u32) -> Option<u64> {
-        if attempt > max_retries {
-            return None;
-        }
-        match self {
-            Self::RateLimited { retry_after_ms, .. } => Some(
-                retry_after_ms
-                    .unwrap_or(backoff_ms(attempt))
-                    .min(MAX_WAIT_MS),
-            ),
-            Self::Server { .. } => Some(backoff_ms(attempt)),
-            _ => None,
-        }
-    }
-
-    /// The run's failure reason, in words.
-    pub fn reason(&self) -> String {
-        match self {
-            Self::Unauthorized(message) => {
-                format!("the API key was refused (check the key's variable): {message}")
-            }
-            Self::RateLimited { message, .. } => format!("rate limited by the provider: {message}"),
-            Self::ContextExceeded(message) => {
-                format!("the prompt and output do not fit the model's context: {message}")
-            }
-            Self::Server { status, message } => format!("server error {status}: {message}"),
-            Self::Refused { status, message } => {
-                format!("the provider refused ({status}): {message}")
-            }
-        }
+        500..=599 => Failure::Server { status, message },
+        _ => Failure::Refused { status, message },
     }
 }
 
@@ -225,32 +170,29 @@ mod tests {
     #[test]
     fn failures_are_classified_with_the_retry_delay_the_server_gives() {
         let body = br#"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}"#;
-        let failure = Failure::from_response(401, &[], body);
+        let failure = classify(401, &[], body);
         assert!(matches!(failure, Failure::Unauthorized(ref m) if m.contains("invalid_api_key")));
         assert_eq!(failure.retry_delay_ms(1, 3), None);
 
         let headers = [("Retry-After".to_string(), "2".to_string())];
-        let limited = Failure::from_response(429, &headers, b"{}");
+        let limited = classify(429, &headers, b"{}");
         assert_eq!(limited.retry_delay_ms(1, 3), Some(2000));
         assert_eq!(limited.retry_delay_ms(4, 3), None);
         let headers = [("retry-after-ms".to_string(), "350".to_string())];
-        assert_eq!(
-            Failure::from_response(429, &headers, b"").retry_delay_ms(1, 3),
-            Some(350)
-        );
+        assert_eq!(classify(429, &headers, b"").retry_delay_ms(1, 3), Some(350));
 
-        let server = Failure::from_response(503, &[], b"upstream down");
+        let server = classify(503, &[], b"upstream down");
         assert_eq!(server.retry_delay_ms(1, 3), Some(1000));
         assert_eq!(server.retry_delay_ms(3, 3), Some(4000));
         assert!(server.reason().contains("503") && server.reason().contains("upstream down"));
 
         let context = br#"{"error":{"message":"This model's maximum context length is 8192 tokens","code":"context_length_exceeded"}}"#;
         assert!(matches!(
-            Failure::from_response(400, &[], context),
+            classify(400, &[], context),
             Failure::ContextExceeded(_)
         ));
         assert!(matches!(
-            Failure::from_response(404, &[], b"no such model"),
+            classify(404, &[], b"no such model"),
             Failure::Refused { status: 404, .. }
         ));
     }

@@ -10,8 +10,7 @@
 //! | `max-retries`         | tries after the first for 429, 5xx and network failures   | 3                            |
 //! | `idle-timeout-ms`     | give up when no byte arrives for this long                 | 120000                       |
 
-use crate::chat::{self, Event, Failure};
-use provider_kit::EventDecoder;
+use crate::chat::{self, Event};
 
 wit_bindgen::generate!({
     path: "../../wit",
@@ -24,10 +23,6 @@ use exports::vibe_arena::plugin::provider::{
 use vibe_arena::plugin::logging::{self, LogLevel};
 use vibe_arena::plugin::outbound_http::{self, HttpError};
 use vibe_arena::plugin::reply_stream;
-
-/// The largest error body read, so a server that answers an error with megabytes does not
-/// cost the run its memory.
-const MAX_ERROR_BODY: usize = 64 * 1024;
 
 struct OpenAiCompatible;
 
@@ -110,58 +105,31 @@ impl Guest for OpenAiCompatible {
         };
         let max_retries = number("max-retries").map_or(3, |n| n as u32);
 
-        let mut attempt = 0;
-        loop {
-            let retry =
-                |failure: &Failure, attempt: u32| failure.retry_delay_ms(attempt, max_retries);
-            match outbound_http::send(&http_request) {
-                Err(HttpError::Network(message)) => {
-                    attempt += 1;
-                    if attempt > max_retries {
-                        return failed(format!("could not reach the provider: {message}"));
-                    }
-                    pause(
-                        provider_kit::backoff_ms(attempt),
-                        &format!("network: {message}"),
-                    );
-                }
-                Err(error) => return failed(describe_refusal(error)),
-                Ok(response) if !(200..300).contains(&response.status) => {
-                    let body = read_capped(&response.body, MAX_ERROR_BODY);
-                    let failure = Failure::from_response(response.status, &response.headers, &body);
-                    attempt += 1;
-                    match retry(&failure, attempt) {
-                        Some(wait) => pause(wait, &failure.reason()),
-                        None => return failed(failure.reason()),
-                    }
-                }
-                Ok(response) => return stream(&response.body),
-            }
+        match send(&http_request, chat::classify, max_retries) {
+            Ok(body) => stream(&body),
+            Err(reason) => failed(reason),
         }
     }
 }
 
 /// Reads the streamed reply to its end, emitting text as it comes.
 fn stream(body: &outbound_http::Body) -> Generation {
-    let mut decoder = EventDecoder::default();
     let mut usage = TokenUsage {
         input_tokens: 0,
         output_tokens: 0,
     };
     let mut finish: Option<String> = None;
-    let mut received = 0usize;
     let mut done = false;
-
-    let mut apply = |data: String, usage: &mut TokenUsage, finish: &mut Option<String>| {
+    let outcome = provider_kit::read_events(body, |data| {
         for event in chat::decode(&data)? {
             match event {
                 Event::Text(text) => reply_stream::emit(&text),
-                Event::Finish(reason) => *finish = Some(reason),
+                Event::Finish(reason) => finish = Some(reason),
                 Event::Usage {
                     input_tokens,
                     output_tokens,
                 } => {
-                    *usage = TokenUsage {
+                    usage = TokenUsage {
                         input_tokens,
                         output_tokens,
                     };
@@ -172,90 +140,27 @@ fn stream(body: &outbound_http::Body) -> Generation {
                 Event::Done => done = true,
             }
         }
-        Ok::<(), String>(())
-    };
+        Ok(())
+    });
 
-    loop {
-        match body.read() {
-            Ok(Some(bytes)) => {
-                received += bytes.len();
-                for data in decoder.feed(&bytes) {
-                    if let Err(reason) = apply(data, &mut usage, &mut finish) {
-                        return Generation {
-                            usage,
-                            finish: FinishReason::Error(reason),
-                        };
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(error) => {
-                let reason = format!(
-                    "the reply stream broke off after {received} bytes: {}",
-                    describe_refusal(error)
-                );
-                return Generation {
-                    usage,
-                    finish: FinishReason::Error(reason),
-                };
-            }
-        }
-    }
-    if let Some(data) = decoder.finish()
-        && let Err(reason) = apply(data, &mut usage, &mut finish)
-    {
-        return Generation {
-            usage,
-            finish: FinishReason::Error(reason),
-        };
-    }
-
-    let finish = match finish.as_deref() {
-        Some("stop") => FinishReason::Stop,
-        Some("length") => FinishReason::Length,
-        Some(other) => FinishReason::Error(format!("the model stopped: {other}")),
-        None if done => FinishReason::Stop,
-        None => FinishReason::Error(format!(
-            "the reply stream ended after {received} bytes without saying the reply was complete"
-        )),
+    let finish = match outcome {
+        Err(reason) => FinishReason::Error(reason),
+        Ok(received) => match finish.as_deref() {
+            Some("stop") => FinishReason::Stop,
+            Some("length") => FinishReason::Length,
+            Some(other) => FinishReason::Error(format!("the model stopped: {other}")),
+            None if done => FinishReason::Stop,
+            None => FinishReason::Error(format!(
+                "the reply stream ended after {received} bytes without saying the reply was \
+                 complete"
+            )),
+        },
     };
     Generation { usage, finish }
 }
 
-fn read_capped(body: &outbound_http::Body, cap: usize) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    while bytes.len() < cap {
-        match body.read() {
-            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-            _ => break,
-        }
-    }
-    bytes.truncate(cap);
-    bytes
-}
-
-fn pause(ms: u64, why: &str) {
-    logging::log(LogLevel::Warn, &format!("Retrying in {ms} ms: {why}"));
-    std::thread::sleep(std::time::Duration::from_millis(ms));
-}
-
-fn describe_refusal(error: HttpError) -> String {
-    match error {
-        HttpError::HostNotAllowed(message) => message,
-        HttpError::SecretUnavailable(message) => format!("no API key: {message}"),
-        HttpError::InvalidRequest(message) => format!("invalid request: {message}"),
-        HttpError::Network(message) => format!("network: {message}"),
-    }
-}
-
-fn failed(reason: String) -> Generation {
-    Generation {
-        usage: TokenUsage {
-            input_tokens: 0,
-            output_tokens: 0,
-        },
-        finish: FinishReason::Error(reason),
-    }
-}
+// send (with retries), the outbound-http body as the kit reads it, pause, describe_refusal
+// and failed.
+provider_kit::component_glue!();
 
 export!(OpenAiCompatible);
