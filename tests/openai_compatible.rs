@@ -94,10 +94,14 @@ async fn server() -> (u16, Arc<Mutex<Seen>>) {
                         (now, ok(&usage_chunk())),
                         (now, ok("data: [DONE]\n\n")),
                     ]),
+                    // Some APIs quote the key they were sent in the error.
                     "unauthorized" => error(
                         StatusCode::UNAUTHORIZED,
                         "invalid_api_key",
-                        "Incorrect API key provided",
+                        &format!(
+                            "Incorrect API key provided: {}",
+                            headers["authorization"].to_str().unwrap()
+                        ),
                     ),
                     "rate-limited" if call == 1 => {
                         let mut response = error(
@@ -180,7 +184,12 @@ async fn a_refused_key_fails_at_once_and_never_shows_the_key() {
     let message = common::error_of(&generation);
     assert!(message.contains("API key was refused"), "{message}");
     assert!(message.contains("invalid_api_key"), "{message}");
+    // The server quoted the key back; the host took it out.
     assert!(!message.contains(KEY), "{message}");
+    assert!(
+        message.contains("Incorrect API key provided: Bearer [secret]"),
+        "{message}"
+    );
     assert_eq!(
         seen.lock().unwrap().calls["unauthorized"],
         1,

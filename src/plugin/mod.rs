@@ -333,7 +333,9 @@ impl ProviderPlugin {
         let finish = match generation.finish {
             provider_api::FinishReason::Stop => FinishReason::Stop,
             provider_api::FinishReason::Length => FinishReason::Length,
-            provider_api::FinishReason::Error(message) => FinishReason::Error(message),
+            provider_api::FinishReason::Error(message) => {
+                FinishReason::Error(state.redact(&message))
+            }
         };
         Ok(Generation {
             reply: state.reply.map(|reply| reply.text).unwrap_or_default(),

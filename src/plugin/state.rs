@@ -58,6 +58,23 @@ impl HostState {
         self
     }
 
+    /// `text` with every secret value this call was given replaced by `[secret]`. A
+    /// provider's error can quote the key it was sent (some APIs echo it, partly masked
+    /// or not); nothing a plugin says may carry a key into a log, a report or the page.
+    pub(super) fn redact(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        let secrets = self
+            .outbound
+            .iter()
+            .flat_map(|policy| policy.secrets.values());
+        for secret in secrets.filter(|secret| secret.len() >= 4) {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "[secret]");
+            }
+        }
+        text
+    }
+
     pub(super) fn table(&mut self) -> &mut ResourceTable {
         &mut self.table
     }
@@ -141,6 +158,7 @@ impl types::Host for HostState {}
 
 impl logging::Host for HostState {
     async fn log(&mut self, level: types::LogLevel, message: String) -> wasmtime::Result<()> {
+        let message = self.redact(&message);
         let plugin = self.plugin_id.as_str();
         match level {
             types::LogLevel::Debug => tracing::debug!(plugin, "{message}"),
