@@ -75,29 +75,22 @@ pub fn decode(data: &str) -> Result<Vec<Event>, String> {
             }
         }
         "message_stop" => events.push(Event::Done),
-        "error" => events.push(Event::Error(error_message(&value["error"]))),
+        "error" => events.push(Event::Error(provider_kit::describe_error(
+            &value["error"],
+            ERROR_LABELS,
+        ))),
         // ping, content_block_start/stop, and event types added later carry nothing here.
         _ => {}
     }
     Ok(events)
 }
 
-/// `{"type": "overloaded_error", "message": "Overloaded"}` as one line.
-fn error_message(error: &Value) -> String {
-    let message = error["message"].as_str().unwrap_or("no message");
-    match error["type"].as_str() {
-        Some(kind) => format!("{message} ({kind})"),
-        None => message.to_owned(),
-    }
-}
+/// The fields that label an error object of this API.
+const ERROR_LABELS: &[&str] = &["type"];
 
 /// What a failed answer means for the run, from its status, headers and body.
 pub fn classify(status: u16, headers: &[(String, String)], body: &[u8]) -> Failure {
-    let text = String::from_utf8_lossy(body);
-    let message = serde_json::from_str::<Value>(&text)
-        .ok()
-        .and_then(|value| value.get("error").map(error_message))
-        .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
+    let message = provider_kit::error_text(body, ERROR_LABELS);
     match status {
         401 | 403 => Failure::Unauthorized(message),
         429 => Failure::RateLimited {

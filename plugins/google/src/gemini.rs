@@ -45,7 +45,10 @@ pub fn decode(data: &str) -> Result<Vec<Event>, String> {
     let value: Value = serde_json::from_str(data)
         .map_err(|error| format!("the stream sent something that is not JSON ({error})"))?;
     if let Some(error) = value.get("error") {
-        return Ok(vec![Event::Error(error_message(error))]);
+        return Ok(vec![Event::Error(provider_kit::describe_error(
+            error,
+            ERROR_LABELS,
+        ))]);
     }
     let mut events = Vec::new();
     if let Some(candidate) = value["candidates"].get(0) {
@@ -75,15 +78,6 @@ pub fn decode(data: &str) -> Result<Vec<Event>, String> {
     Ok(events)
 }
 
-/// `{"code": 429, "message": ..., "status": "RESOURCE_EXHAUSTED"}` as one line.
-fn error_message(error: &Value) -> String {
-    let message = error["message"].as_str().unwrap_or("no message");
-    match error["status"].as_str() {
-        Some(status) => format!("{message} ({status})"),
-        None => message.to_owned(),
-    }
-}
-
 /// The `RetryInfo` detail's `retryDelay` (`"5s"`, `"1.5s"`), in milliseconds.
 fn retry_info_ms(error: &Value) -> Option<u64> {
     error["details"].as_array()?.iter().find_map(|detail| {
@@ -93,16 +87,17 @@ fn retry_info_ms(error: &Value) -> Option<u64> {
     })
 }
 
+/// The fields that label an error object of this API.
+const ERROR_LABELS: &[&str] = &["status"];
+
 /// What a failed answer means for the run, from its status, headers and body.
 pub fn classify(status: u16, headers: &[(String, String)], body: &[u8]) -> Failure {
     let text = String::from_utf8_lossy(body);
+    let message = provider_kit::error_text(body, ERROR_LABELS);
+    // Needed again for the RetryInfo detail of a rate limit.
     let error = serde_json::from_str::<Value>(&text)
         .ok()
         .and_then(|value| value.get("error").cloned());
-    let message = error
-        .as_ref()
-        .map(error_message)
-        .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
     // A bad key is a 400 INVALID_ARGUMENT whose reason is API_KEY_INVALID.
     if matches!(status, 401 | 403) || text.contains("API_KEY_INVALID") {
         return Failure::Unauthorized(message);

@@ -66,7 +66,10 @@ pub fn decode(data: &str) -> Result<Vec<Event>, String> {
     let value: Value = serde_json::from_str(data)
         .map_err(|error| format!("the stream sent something that is not JSON ({error})"))?;
     if let Some(error) = value.get("error") {
-        return Ok(vec![Event::Error(error_message(error))]);
+        return Ok(vec![Event::Error(provider_kit::describe_error(
+            error,
+            ERROR_LABELS,
+        ))]);
     }
 
     let mut events = Vec::new();
@@ -89,22 +92,12 @@ pub fn decode(data: &str) -> Result<Vec<Event>, String> {
     Ok(events)
 }
 
-/// `{"message": ..., "type": ..., "code": ...}` as one line.
-fn error_message(error: &Value) -> String {
-    let message = error["message"].as_str().unwrap_or("no message");
-    match error["code"].as_str().or(error["type"].as_str()) {
-        Some(code) => format!("{message} ({code})"),
-        None => message.to_owned(),
-    }
-}
+/// The fields that label an error object of this API.
+const ERROR_LABELS: &[&str] = &["code", "type"];
 
 /// What a failed answer means for the run, from its status, headers and body.
 pub fn classify(status: u16, headers: &[(String, String)], body: &[u8]) -> Failure {
-    let text = String::from_utf8_lossy(body);
-    let message = serde_json::from_str::<Value>(&text)
-        .ok()
-        .and_then(|value| value.get("error").map(error_message))
-        .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned());
+    let message = provider_kit::error_text(body, ERROR_LABELS);
     match status {
         401 | 403 => Failure::Unauthorized(message),
         429 => Failure::RateLimited {

@@ -26,17 +26,6 @@ use vibe_arena::plugin::reply_stream;
 
 struct OpenAiCompatible;
 
-fn model(id: &str, name: &str, context: u32, output: u32, input: f64, out: f64) -> ModelInfo {
-    ModelInfo {
-        id: id.into(),
-        display_name: name.into(),
-        context_tokens: context,
-        max_output_tokens: output,
-        input_price_per_mtok: input,
-        output_price_per_mtok: out,
-    }
-}
-
 impl Guest for OpenAiCompatible {
     fn describe() -> ProviderInfo {
         ProviderInfo {
@@ -65,14 +54,9 @@ impl Guest for OpenAiCompatible {
     }
 
     fn generate(request: GenerateRequest) -> Generation {
-        let param = |name: &str| {
-            request
-                .params
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.as_str())
-        };
-        let number = |name: &str| param(name).and_then(|value| value.parse::<f64>().ok());
+        let params = provider_kit::Params(&request.params);
+        let param = |name: &str| params.get(name);
+        let number = |name: &str| params.number(name);
 
         let base = param("base-url").unwrap_or("https://api.openai.com/v1");
         let url = format!("{}/chat/completions", base.trim_end_matches('/'));
@@ -159,8 +143,8 @@ fn stream(body: &outbound_http::Body) -> Generation {
     Generation { usage, finish }
 }
 
-// send (with retries), the outbound-http body as the kit reads it, pause, describe_refusal
-// and failed.
+// send (with retries), the outbound-http body as the kit reads it, pause, describe_refusal,
+// failed and model.
 provider_kit::component_glue!();
 
 export!(OpenAiCompatible);

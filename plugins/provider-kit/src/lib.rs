@@ -74,6 +74,48 @@ pub fn retry_after_ms(headers: &[(String, String)]) -> Option<u64> {
         })
 }
 
+/// A provider call's parameters (the pipeline's `[provider]` table overlaid with the
+/// contestant's `params`), looked up by name.
+pub struct Params<'a>(pub &'a [(String, String)]);
+
+impl Params<'_> {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// A numeric parameter; one that does not parse counts as unset.
+    pub fn number(&self, name: &str) -> Option<f64> {
+        self.get(name).and_then(|value| value.parse().ok())
+    }
+}
+
+/// An API's error object as one line: its `message`, then the first of `labels` it has
+/// (`code`, `type`, `status`, ...) in parentheses.
+pub fn describe_error(error: &serde_json::Value, labels: &[&str]) -> String {
+    let message = error["message"].as_str().unwrap_or("no message");
+    match labels.iter().find_map(|label| error[*label].as_str()) {
+        Some(label) => format!("{message} ({label})"),
+        None => message.to_owned(),
+    }
+}
+
+/// What an error answer says: its JSON `error` object described, or else the start of its
+/// text (a proxy's HTML page, say).
+pub fn error_text(body: &[u8], labels: &[&str]) -> String {
+    let text = String::from_utf8_lossy(body);
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|value| {
+            value
+                .get("error")
+                .map(|error| describe_error(error, labels))
+        })
+        .unwrap_or_else(|| text.chars().take(300).collect::<String>().trim().to_owned())
+}
+
 /// A response body read piece by piece (the host's `outbound-http` body).
 pub trait Body {
     /// The next bytes, `None` at the end, or why the stream broke.
@@ -234,14 +276,34 @@ pub fn read_events(
 /// they cannot be plain functions here: `send(request, classify, max_retries)` (through
 /// [`send_with_retries`], returning the body of the first 2xx answer or the failure
 /// reason), reading the `outbound-http` body as a [`Body`], `pause(ms, why)` (a warning in
-/// the run's log, then a sleep through WASI clocks), `describe_refusal(HttpError)` and
-/// `failed(reason) -> Generation`.
+/// the run's log, then a sleep through WASI clocks), `describe_refusal(HttpError)`,
+/// `failed(reason) -> Generation` and `model(id, name, context, output, input price,
+/// output price) -> ModelInfo`.
 ///
 /// Expand it in the module that imports `outbound_http`, `HttpError`, `logging`,
-/// `LogLevel`, `Generation`, `TokenUsage` and `FinishReason` from the bindings.
+/// `LogLevel`, `Generation`, `TokenUsage`, `FinishReason` and `ModelInfo` from the
+/// bindings.
 #[macro_export]
 macro_rules! component_glue {
     () => {
+        fn model(
+            id: &str,
+            name: &str,
+            context: u32,
+            output: u32,
+            input: f64,
+            out: f64,
+        ) -> ModelInfo {
+            ModelInfo {
+                id: id.into(),
+                display_name: name.into(),
+                context_tokens: context,
+                max_output_tokens: output,
+                input_price_per_mtok: input,
+                output_price_per_mtok: out,
+            }
+        }
+
         fn send(
             request: &outbound_http::Request,
             classify: fn(u16, &[(String, String)], &[u8]) -> $crate::Failure,
