@@ -322,22 +322,31 @@ fn default_pipeline() -> String {
     "nextjs".into()
 }
 
+/// A session with its runs, in full (`RunRecord`) or as summaries.
 #[derive(Serialize)]
-struct SessionView {
+struct SessionView<Run = RunRecord> {
     id: String,
     prompt: String,
     pipeline: String,
     created_ms: u64,
-    runs: Vec<RunRecord>,
+    runs: Vec<Run>,
 }
 
 fn view(arena: &Arena, session: &Session) -> SessionView {
+    view_with(arena, session, |run| run)
+}
+
+fn view_with<Run>(
+    arena: &Arena,
+    session: &Session,
+    each: impl FnMut(RunRecord) -> Run,
+) -> SessionView<Run> {
     SessionView {
         id: session.id.clone(),
         prompt: session.prompt.clone(),
         pipeline: session.pipeline.clone(),
         created_ms: session.created_ms,
-        runs: arena.runs_of(session),
+        runs: arena.runs_of(session).into_iter().map(each).collect(),
     }
 }
 
@@ -369,17 +378,11 @@ fn run_summary(record: &RunRecord) -> serde_json::Value {
 }
 
 /// Every session, each run as a summary (`GET /api/runs/{id}` has the rest).
-async fn list_sessions(State(arena): State<Arena>) -> Json<serde_json::Value> {
+async fn list_sessions(State(arena): State<Arena>) -> Json<Vec<SessionView<serde_json::Value>>> {
     let sessions = arena.sessions();
-    let views = sessions.iter().map(|session| {
-        serde_json::json!({
-            "id": session.id,
-            "prompt": session.prompt,
-            "pipeline": session.pipeline,
-            "created_ms": session.created_ms,
-            "runs": arena.runs_of(session).iter().map(run_summary).collect::<Vec<_>>(),
-        })
-    });
+    let views = sessions
+        .iter()
+        .map(|session| view_with(&arena, session, |run| run_summary(&run)));
     Json(views.collect())
 }
 
