@@ -11,6 +11,9 @@ use std::process::Command;
 const BUNDLED: &[&str] = &[
     "template",
     "replay",
+    "openai-compatible",
+    "anthropic",
+    "google",
     "package-json",
     "nextjs-structure",
     "build-health",

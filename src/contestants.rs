@@ -26,11 +26,21 @@ pub struct Contestant {
     pub name: String,
     pub provider: String,
     pub model: String,
+    /// The heading the arena lists this contestant under, e.g. the vendor ("xAI") when one
+    /// plugin speaks for several; the provider plugin's name when not given.
+    #[serde(default)]
+    pub group: Option<String>,
     #[serde(default, skip_serializing)]
     pub params: BTreeMap<String, SettingValue>,
-    /// Secret name (as the plugin declares it) to the environment variable that holds it.
+    /// The secrets this contestant uses: secret name (as the plugin declares it) to the
+    /// environment variable that holds it. A plugin gets only these, so an entry for a local
+    /// server that needs no key lists none.
     #[serde(default)]
     pub secrets: BTreeMap<String, String>,
+    /// List price for this contestant's model, when the plugin does not list the model (a
+    /// local model at zero, a new release) or the route costs something else (a gateway).
+    #[serde(default)]
+    pub price: Option<Price>,
     #[serde(default)]
     pub allow_hosts: Vec<String>,
     /// For the replay provider: a recorded reply, or a folder of `<prompt-slug>.md` files.
@@ -39,6 +49,20 @@ pub struct Contestant {
     /// Enters a battle when no contestants are named.
     #[serde(default)]
     pub default: bool,
+}
+
+/// US dollars per million tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    pub input: f64,
+    pub output: f64,
+}
+
+impl Price {
+    pub fn cost_usd(&self, input_tokens: u64, output_tokens: u64) -> f64 {
+        (input_tokens as f64 * self.input + output_tokens as f64 * self.output) / 1_000_000.0
+    }
 }
 
 impl Contestant {
@@ -54,25 +78,27 @@ impl Contestant {
         let Some(provider) = plugins.providers.get(&self.provider) else {
             return Some(format!("provider plugin `{}` is not loaded", self.provider));
         };
-        if !provider
-            .info
-            .models
-            .iter()
-            .any(|model| model.id == self.model)
-        {
+        let listed = provider.info.models.iter().any(|m| m.id == self.model);
+        // Every run shows its cost, so a model the plugin does not price needs a price here.
+        if !listed && self.price.is_none() {
             let models: Vec<&str> = provider.info.models.iter().map(|m| m.id.as_str()).collect();
             return Some(format!(
-                "provider `{}` has no model `{}` (it offers: {})",
+                "provider `{}` does not list model `{}` (it lists: {}); to use it anyway, give \
+                 its price in the entry, e.g. price = {{ input = 1.0, output = 4.0 }} (USD per \
+                 million tokens, 0 for a local model)",
                 self.provider,
                 self.model,
                 models.join(", ")
             ));
         }
-        for secret in &provider.info.secrets {
-            let variable = self
-                .secrets
-                .get(secret)
-                .map_or(secret.as_str(), String::as_str);
+        for (secret, variable) in &self.secrets {
+            if !provider.info.secrets.contains(secret) {
+                return Some(format!(
+                    "provider `{}` declares no secret `{secret}` (it declares: {})",
+                    self.provider,
+                    provider.info.secrets.join(", ")
+                ));
+            }
             if std::env::var_os(variable).is_none_or(|value| value.is_empty()) {
                 return Some(format!("set {variable} to use it"));
             }
@@ -80,17 +106,29 @@ impl Contestant {
         None
     }
 
-    /// Secret values for the plugin, read from the environment at call time.
+    /// The price a run of this contestant is charged at: its own, else the plugin's list
+    /// price for the model.
+    pub fn price(&self, plugins: &PluginSet) -> Option<Price> {
+        self.price.or_else(|| {
+            let provider = plugins.providers.get(&self.provider)?;
+            let model = provider.info.models.iter().find(|m| m.id == self.model)?;
+            Some(Price {
+                input: model.input_price_per_mtok,
+                output: model.output_price_per_mtok,
+            })
+        })
+    }
+
+    /// The values of the secrets this contestant uses and the plugin declared, read from
+    /// the environment at call time so a key set after start-up is picked up.
     pub fn secret_values(&self, declared: &[String]) -> std::collections::HashMap<String, String> {
-        declared
+        self.secrets
             .iter()
-            .filter_map(|secret| {
-                let variable = self
-                    .secrets
-                    .get(secret)
-                    .map_or(secret.as_str(), String::as_str);
+            .filter(|(secret, _)| declared.contains(secret))
+            .filter_map(|(secret, variable)| {
                 std::env::var(variable)
                     .ok()
+                    .filter(|value| !value.is_empty())
                     .map(|value| (secret.clone(), value))
             })
             .collect()
@@ -184,6 +222,20 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Vec<Contestant>> {
         }
         if !seen.insert(contestant.id.as_str()) {
             anyhow::bail!("{name}: contestant id `{}` appears twice", contestant.id);
+        }
+        if let Some(price) = contestant.price {
+            if !(price.input >= 0.0
+                && price.output >= 0.0
+                && price.input.is_finite()
+                && price.output.is_finite())
+            {
+                anyhow::bail!(
+                    "{name}: contestant `{id}` has price {{ input = {}, output = {} }}; both \
+                     must be US dollars per million tokens, 0 or more",
+                    price.input,
+                    price.output
+                );
+            }
         }
     }
     Ok(file.contestants)

@@ -218,15 +218,8 @@ pub async fn generate_with_progress(
         .into_iter()
         .map(|line| (provider.meta.id.clone(), line))
         .collect();
-    if let Some(model) = provider
-        .info
-        .models
-        .iter()
-        .find(|model| model.id == contestant.model)
-    {
-        run.cost_usd = (run.usage.input_tokens as f64 * model.input_price_per_mtok
-            + run.usage.output_tokens as f64 * model.output_price_per_mtok)
-            / 1_000_000.0;
+    if let Some(price) = contestant.price(plugins) {
+        run.cost_usd = price.cost_usd(run.usage.input_tokens, run.usage.output_tokens);
     }
     if let FinishReason::Error(message) = &generation.finish {
         let reason = format!("provider `{}` failed: {message}", provider.meta.id);

@@ -169,6 +169,8 @@ struct ContestantEntry {
     name: String,
     provider: String,
     model: String,
+    /// The picker's heading for it: the entry's group, else the provider plugin's name.
+    group: String,
     default: bool,
     available: bool,
     unavailable_reason: Option<String>,
@@ -180,11 +182,22 @@ async fn contestants(State(arena): State<Arena>) -> Json<Vec<ContestantEntry>> {
         .iter()
         .map(|contestant| {
             let reason = contestant.unavailable_reason(arena.plugins());
+            let group = contestant.group.clone().unwrap_or_else(|| {
+                arena
+                    .plugins()
+                    .providers
+                    .get(&contestant.provider)
+                    .map_or_else(
+                        || contestant.provider.clone(),
+                        |p| p.info.display_name.clone(),
+                    )
+            });
             ContestantEntry {
                 id: contestant.id.clone(),
                 name: contestant.name.clone(),
                 provider: contestant.provider.clone(),
                 model: contestant.model.clone(),
+                group,
                 default: contestant.default,
                 available: reason.is_none(),
                 unavailable_reason: reason,

@@ -1,14 +1,23 @@
 //! A whole battle on real parts: the bundled plugins, the Docker engine, npm and
 //! `next build` in containers, the system Chromium and the preview gateway.
 //!
-//! Two offline contestants build a real prompt while a third replays a reply whose page
-//! misses "use client": the two reach ready with real screenshots and are served through
-//! the gateway with their own titles, and the third fails at building with next's own
-//! error line, without disturbing the others.
+//! Four contestants build a real prompt: an offline one, a local model behind an
+//! OpenAI-compatible server (as Ollama serves one: no key, no cost), Anthropic's Messages
+//! API served locally (a key from an environment variable, a listed price), and a replay of
+//! a reply whose page misses "use client". The first three reach ready with real
+//! screenshots and are served through the gateway with their own titles; the fourth fails
+//! at building with next's own error line, without disturbing the others. The key reaches
+//! the API and nothing else: no record, log line, event, API answer or file under the data
+//! folder holds it.
 
 mod common;
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use arena::plugin::{GenerateRequest, NetworkGrant, PluginLimits, PluginSet};
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 
 use arena::arena::{Arena, ArenaConfig};
 use arena::run::{EventKind, RunRecord, Status};
@@ -16,8 +25,13 @@ use arena::run::{EventKind, RunRecord, Status};
 const PROMPT: &str =
     "Build a portfolio site for a freelance photographer with a filterable gallery";
 
-fn contestants_file(dir: &std::path::Path) -> std::path::PathBuf {
+/// The environment variable the Anthropic contestant reads its key from.
+const KEY_VARIABLE: &str = "ARENA_BATTLE_TEST_ANTHROPIC_KEY";
+
+fn contestants_file(dir: &std::path::Path, models_port: u16) -> std::path::PathBuf {
     let reply = common::fixtures().join("replies/missing-use-client.md");
+    let base = format!("http://127.0.0.1:{models_port}/v1");
+    let host = format!("127.0.0.1:{models_port}");
     let text = format!(
         r#"
 [[contestants]]
@@ -28,10 +42,24 @@ model = "studio"
 default = true
 
 [[contestants]]
-id = "bold"
-name = "Template bold"
-provider = "template"
-model = "bold"
+id = "local-coder"
+name = "A local model"
+group = "Local models"
+provider = "openai-compatible"
+model = "qwen2.5-coder:7b"
+params = {{ base-url = "{base}", auth = "none" }}
+allow_hosts = ["{host}"]
+price = {{ input = 0, output = 0 }}
+default = true
+
+[[contestants]]
+id = "claude"
+name = "Claude Haiku 5.5 (served locally)"
+provider = "anthropic"
+model = "claude-haiku-5-5"
+params = {{ base-url = "{base}" }}
+secrets = {{ api-key = "{KEY_VARIABLE}" }}
+allow_hosts = ["{host}"]
 default = true
 
 [[contestants]]
@@ -47,6 +75,127 @@ default = true
     let path = dir.join("contestants.toml");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// A complete project as a model writes one: the offline template's reply in `style`, which
+/// the local model servers stream back in their own wire formats.
+async fn project_reply(style: &str) -> String {
+    let engine = common::engine();
+    let plugins = PluginSet::load(&engine, &[]).await;
+    let request = GenerateRequest {
+        model: style.into(),
+        user_prompt: PROMPT.into(),
+        ..Default::default()
+    };
+    let generation = plugins.providers["template"]
+        .generate(
+            request,
+            &PluginLimits::default(),
+            NetworkGrant::default(),
+            common::sink(),
+        )
+        .await
+        .unwrap();
+    generation.reply
+}
+
+/// What the local model servers were sent.
+#[derive(Default)]
+struct Seen {
+    chat_authorization: Vec<Option<String>>,
+    anthropic_keys: Vec<String>,
+}
+
+const CHAT_USAGE: (u64, u64) = (1_500, 4_200);
+const ANTHROPIC_USAGE: (u64, u64) = (2_000, 5_000);
+
+/// One local server for both APIs, as `ollama serve` and a stand-in for api.anthropic.com.
+async fn local_models(key: String) -> (u16, Arc<Mutex<Seen>>) {
+    let chat_reply = project_reply("bold").await;
+    let anthropic_reply = project_reply("paper").await;
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let (chat_seen, anthropic_seen) = (seen.clone(), seen.clone());
+    let app = axum::Router::new()
+        .route(
+            "/v1/chat/completions",
+            axum::routing::post(move |headers: HeaderMap| {
+                let seen = chat_seen.clone();
+                let reply = chat_reply.clone();
+                async move {
+                    let authorization = headers
+                        .get("authorization")
+                        .map(|v| v.to_str().unwrap().to_owned());
+                    seen.lock().unwrap().chat_authorization.push(authorization);
+                    common::wire::chat_completion_stream(&reply, 300, CHAT_USAGE)
+                }
+            }),
+        )
+        .route(
+            "/v1/messages",
+            axum::routing::post(move |headers: HeaderMap| {
+                let seen = anthropic_seen.clone();
+                let reply = anthropic_reply.clone();
+                let key = key.clone();
+                async move {
+                    let sent = headers["x-api-key"].to_str().unwrap().to_owned();
+                    seen.lock().unwrap().anthropic_keys.push(sent.clone());
+                    if sent != key {
+                        let body = serde_json::json!({ "type": "error",
+                            "error": { "type": "authentication_error", "message": "invalid x-api-key" } });
+                        return (axum::http::StatusCode::UNAUTHORIZED, axum::Json(body))
+                            .into_response();
+                    }
+                    common::wire::anthropic_message_stream(&reply, 300, ANTHROPIC_USAGE)
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (port, seen)
+}
+
+/// Everything the arena logs through `tracing`, at debug level and above, kept to be
+/// searched for the key.
+#[derive(Clone, Default)]
+struct LogCapture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
+    type Writer = LogCapture;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                if bytes.windows(needle.len()).any(|window| window == needle) {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    found
 }
 
 fn title_of(html: &str) -> String {
@@ -65,13 +214,24 @@ async fn get(url: &str, host: Option<&str>) -> reqwest::Response {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() {
+async fn offline_local_and_api_contestants_reach_ready_while_a_broken_build_fails_alone() {
+    let key = format!("sk-ant-battle-{}", nanoid::nanoid!(24));
+    // SAFETY: set before the arena and its threads start; this binary holds one test.
+    unsafe { std::env::set_var(KEY_VARIABLE, &key) };
+    let (models_port, seen) = local_models(key.clone()).await;
+    let log = LogCapture::default();
+    tracing_subscriber::fmt()
+        .with_env_filter("debug")
+        .with_writer(log.clone())
+        .with_ansi(false)
+        .init();
+
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let gateway_port = listener.local_addr().unwrap().port();
     let config = ArenaConfig {
         data_dir: dir.path().join("data"),
-        contestants_file: Some(contestants_file(dir.path())),
+        contestants_file: Some(contestants_file(dir.path(), models_port)),
         gateway_port: Some(gateway_port),
         ..ArenaConfig::default()
     };
@@ -111,7 +271,7 @@ async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() 
     assert!(broken.screenshots.is_empty() && broken.port.is_none());
 
     let mut titles = Vec::new();
-    for id in ["studio", "bold"] {
+    for id in ["studio", "local-coder", "claude"] {
         let ready = run(id);
         assert_eq!(
             ready.status,
@@ -190,7 +350,38 @@ async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() 
         assert_eq!(title_of(&served), title_of(&direct));
         titles.push(title_of(&served));
     }
-    assert_ne!(titles[0], titles[1], "each preview is its own site");
+    titles.sort();
+    titles.dedup();
+    assert_eq!(titles.len(), 3, "each preview is its own site: {titles:?}");
+
+    // The providers' usage and prices reached the records: the local model is free, the
+    // API one costs its listed price (Haiku 5.5: $0.10 in, $0.50 out per million).
+    let local = run("local-coder");
+    assert_eq!(
+        (local.usage.input_tokens, local.usage.output_tokens),
+        CHAT_USAGE
+    );
+    assert_eq!(local.cost_usd, 0.0);
+    let claude = run("claude");
+    assert_eq!(
+        (claude.usage.input_tokens, claude.usage.output_tokens),
+        ANTHROPIC_USAGE
+    );
+    let expected = (2_000.0 * 0.10 + 5_000.0 * 0.50) / 1e6;
+    assert!(
+        (claude.cost_usd - expected).abs() < 1e-12,
+        "{}",
+        claude.cost_usd
+    );
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.chat_authorization, [None], "no key for a local server");
+        assert_eq!(
+            seen.anthropic_keys,
+            [key.clone()],
+            "the key went to its API"
+        );
+    }
 
     // The API tells the same story as the records.
     let api = format!(
@@ -199,10 +390,10 @@ async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() 
     );
     let view: serde_json::Value =
         serde_json::from_str(&get(&api, None).await.text().await.unwrap()).unwrap();
-    assert_eq!(view["runs"].as_array().unwrap().len(), 3);
+    assert_eq!(view["runs"].as_array().unwrap().len(), 4);
     let shot = format!(
         "http://127.0.0.1:{gateway_port}/api/runs/{}/screenshots/mobile",
-        run("bold").id
+        run("local-coder").id
     );
     let png = get(&shot, None).await;
     assert_eq!(png.headers()["content-type"], "image/png");
@@ -210,13 +401,49 @@ async fn two_offline_contestants_reach_ready_while_a_broken_build_fails_alone() 
     // Events were streamed as they happened: the reply text, log lines, every status.
     let mut seen = (false, false, 0);
     while let Ok(event) = events.try_recv() {
-        match event.kind {
-            EventKind::Reply { .. } => seen.0 = true,
-            EventKind::Log { .. } => seen.1 = true,
-            EventKind::Status { .. } => seen.2 += 1,
-        }
+        let text = match &event.kind {
+            EventKind::Reply { text } => {
+                seen.0 = true;
+                text.clone()
+            }
+            EventKind::Log { line, .. } => {
+                seen.1 = true;
+                line.clone()
+            }
+            EventKind::Status { reason, .. } => {
+                seen.2 += 1;
+                reason.clone().unwrap_or_default()
+            }
+        };
+        assert!(!text.contains(&key), "an event carries the key: {text}");
     }
     assert!(seen.0 && seen.1 && seen.2 >= 20, "{seen:?}");
+
+    // The key is in no record, no API answer and no file the arena wrote.
+    let records = serde_json::to_string(&arena.runs_of(&session)).unwrap();
+    assert!(!records.contains(&key), "a run record holds the key");
+    for path in [
+        format!("/api/sessions/{}", session.id),
+        "/api/sessions".to_owned(),
+        "/api/contestants".to_owned(),
+        "/api/plugins".to_owned(),
+        format!("/api/runs/{}/summary", claude.id),
+    ] {
+        let answer = get(&format!("http://127.0.0.1:{gateway_port}{path}"), None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!answer.contains(&key), "{path} holds the key");
+    }
+    let leaks = files_containing(&dir.path().join("data"), key.as_bytes());
+    assert!(leaks.is_empty(), "files holding the key: {leaks:?}");
+    let logged = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
+    assert!(
+        logged.contains("claude"),
+        "the capture saw the arena's log lines"
+    );
+    assert!(!logged.contains(&key), "a log line holds the key");
 
     // Stopping ends a ready run and its preview.
     let studio = run("studio");

@@ -1,7 +1,8 @@
 //! The `openai-compatible` provider plugin against a local server that speaks the chat
 //! completions wire format (server-sent `chat.completion.chunk` events, `data: [DONE]`,
 //! JSON error bodies): streaming, usage, the output limit, refused keys, rate limits with
-//! the server's retry delay, server errors, a stream that breaks, a stream that stalls.
+//! the server's retry delay, server errors, a stream that breaks, a stream that stalls, a stream that trickles past
+//! the pipeline's deadline.
 
 mod common;
 
@@ -130,6 +131,12 @@ async fn server() -> (u16, Arc<Mutex<Seen>>) {
                             Err(std::io::Error::other("connection reset")),
                         ),
                     ]),
+                    // Never idle long enough for the idle timeout, but never done either.
+                    "trickling" => common::event_stream(
+                        (0..100)
+                            .map(|_| (Duration::from_millis(200), ok(&text_chunk("word "))))
+                            .collect(),
+                    ),
                     "stalled" => common::event_stream(vec![
                         (now, ok(&text_chunk("first words"))),
                         (Duration::from_secs(30), ok("data: [DONE]\n\n")),
@@ -258,6 +265,32 @@ async fn a_stream_that_breaks_or_stalls_fails_the_run_with_what_arrived() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_stream_past_the_pipelines_deadline_fails_in_about_that_time() {
+    let (port, _) = server().await;
+    let started = Instant::now();
+    let error = common::provider_generate_within(
+        Duration::from_secs(2),
+        "openai-compatible",
+        format!("http://127.0.0.1:{port}/v1"),
+        "trickling",
+        true,
+        KEY,
+        &[("idle-timeout-ms", "1000")],
+    )
+    .await
+    .unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(
+        error.to_string(),
+        "plugin `openai-compatible` ran past its deadline of 2.0s"
+    );
+    assert!(
+        elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(6),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_key_never_leaves_for_a_host_nobody_declared() {
     let (port, seen) = server().await;
     let generation = generate(port, "normal", false, &[]).await;
@@ -267,4 +300,17 @@ async fn the_key_never_leaves_for_a_host_nobody_declared() {
     assert!(!message.contains(KEY));
     let seen = seen.lock().unwrap();
     assert!(seen.calls.is_empty() && seen.authorization.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_is_not_running_is_named_after_the_bounded_retries() {
+    // A port nobody listens on, as when Ollama is not started.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let generation = generate(port, "normal", true, &[("max-retries", "1")]).await;
+    let reason = common::error_of(&generation);
+    assert!(reason.contains("could not reach the provider"), "{reason}");
+    assert!(reason.contains(&format!("127.0.0.1:{port}")), "{reason}");
 }

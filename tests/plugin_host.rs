@@ -38,7 +38,16 @@ async fn every_bundled_plugin_loads_and_describes_itself() {
     assert!(plugins.errors.is_empty(), "{:?}", plugins.errors);
 
     let providers: Vec<&str> = plugins.providers.keys().map(String::as_str).collect();
-    assert_eq!(providers, ["replay", "template"]);
+    assert_eq!(
+        providers,
+        [
+            "anthropic",
+            "google",
+            "openai-compatible",
+            "replay",
+            "template"
+        ]
+    );
     let validators: Vec<&str> = plugins.validators.keys().map(String::as_str).collect();
     assert_eq!(validators, ["nextjs-structure", "package-json"]);
     let scorers: Vec<&str> = plugins.scorers.keys().map(String::as_str).collect();
@@ -110,7 +119,7 @@ async fn a_broken_or_foreign_component_is_a_load_error_not_a_crash() {
     std::fs::write(dir.path().join("foreign.wasm"), b"(component)").unwrap();
 
     let plugins = PluginSet::load(&engine, &[dir.path().to_owned()]).await;
-    assert_eq!(plugins.providers.len(), 2, "bundled providers still load");
+    assert_eq!(plugins.providers.len(), 5, "bundled providers still load");
     let mut errors: Vec<String> = plugins.errors.iter().map(|e| e.to_string()).collect();
     errors.sort();
     assert_eq!(errors.len(), 2, "{errors:?}");

@@ -34,23 +34,26 @@ function updatePicks() {
   }
 }
 
-function renderContestants(contestants, providerNames) {
+function renderContestants(contestants) {
   document.getElementById("contestants-loading").remove();
   if (contestants.length === 0) {
     picker.append(el("p", { class: "muted", text: "No contestants are configured." }));
     return;
   }
 
-  const byProvider = new Map();
+  // Grouped by the heading the server gives (the vendor, or the provider plugin's name),
+  // in the order the contestants file lists them.
+  const byGroup = new Map();
   for (const contestant of contestants) {
-    if (!byProvider.has(contestant.provider)) byProvider.set(contestant.provider, []);
-    byProvider.get(contestant.provider).push(contestant);
+    if (!byGroup.has(contestant.group)) byGroup.set(contestant.group, []);
+    byGroup.get(contestant.group).push(contestant);
   }
 
-  for (const [provider, members] of byProvider) {
-    const title = providerNames.get(provider) || provider;
-    const group = el("div", { class: "provider-group", role: "group", "aria-labelledby": `provider-${provider}` },
-      el("h3", { id: `provider-${provider}`, class: "provider-name", text: title }));
+  let groupNumber = 0;
+  for (const [title, members] of byGroup) {
+    const headingId = `provider-group-${groupNumber++}`;
+    const group = el("div", { class: "provider-group", role: "group", "aria-labelledby": headingId },
+      el("h3", { id: headingId, class: "provider-name", text: title }));
     for (const contestant of members) {
       const id = `contestant-${contestant.id}`;
       const reasonId = `${id}-why`;
@@ -149,10 +152,7 @@ async function load() {
       api("/api/plugins"),
       api("/api/sessions"),
     ]);
-    const providerNames = new Map(plugins.plugins
-      .filter((plugin) => plugin.kind === "provider")
-      .map((plugin) => [plugin.id, plugin.name]));
-    renderContestants(contestants, providerNames);
+    renderContestants(contestants);
     renderPipelines(plugins.pipelines);
     renderRecent(sessions);
   } catch (error) {

@@ -128,7 +128,9 @@ fn prepare(
         let Some(value) = policy.secrets.get(&secret) else {
             // Never echo a value here, only the name.
             return Err(HttpError::SecretUnavailable(format!(
-                "secret {secret} is not declared by plugin `{}` or not configured",
+                "plugin `{}` was given no secret `{secret}`: the contestant's entry must name \
+                 the environment variable that holds it, e.g. secrets = {{ {secret} = \
+                 \"MY_API_KEY\" }}, and the plugin must declare it",
                 policy.plugin_id
             )));
         };

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod wire;
 
 use std::path::{Path, PathBuf};
 
@@ -45,8 +46,10 @@ pub fn contestant(id: &str, provider: &str, model: &str) -> Contestant {
         name: id.into(),
         provider: provider.into(),
         model: model.into(),
+        group: None,
         params: Default::default(),
         secrets: Default::default(),
+        price: None,
         allow_hosts: Vec::new(),
         replay: None,
         default: false,
@@ -99,7 +102,7 @@ pub fn event_stream(
         .unwrap()
 }
 
-/// Runs one generation of the provider plugin `id` (built as `<id>.wasm`) against a local
+/// Runs one generation of the bundled provider plugin `id` against a local
 /// server at `base_url`, with `key` as its `api-key` secret; the server's host is allowed
 /// only when `allow` is set, as an operator's `allow_hosts` would.
 pub async fn provider_generate(
@@ -110,14 +113,25 @@ pub async fn provider_generate(
     key: &str,
     extra: &[(&str, &str)],
 ) -> arena::plugin::Generation {
+    let deadline = std::time::Duration::from_secs(30);
+    provider_generate_within(deadline, id, base_url, model, allow, key, extra)
+        .await
+        .unwrap()
+}
+
+/// [`provider_generate`] with the pipeline's per-call `deadline`, returning the host's
+/// error when the plugin call itself fails.
+pub async fn provider_generate_within(
+    deadline: std::time::Duration,
+    id: &str,
+    base_url: String,
+    model: &str,
+    allow: bool,
+    key: &str,
+    extra: &[(&str, &str)],
+) -> Result<arena::plugin::Generation, arena::plugin::PluginCallError> {
     let engine = engine();
-    let mut plugins = PluginSet::load(&engine, &[]).await;
-    plugins
-        .add_file(
-            &engine,
-            &Path::new(BUILT_PLUGIN_DIR).join(format!("{id}.wasm")),
-        )
-        .await;
+    let plugins = PluginSet::load(&engine, &[]).await;
     assert!(plugins.errors.is_empty(), "{:?}", plugins.errors);
     let host = url::Url::parse(&base_url).unwrap();
     let host = format!("{}:{}", host.host_str().unwrap(), host.port().unwrap());
@@ -141,13 +155,12 @@ pub async fn provider_generate(
         secrets: [("api-key".to_owned(), key.to_owned())].into(),
     };
     let limits = arena::plugin::PluginLimits {
-        deadline: std::time::Duration::from_secs(30),
+        deadline,
         ..arena::plugin::PluginLimits::default()
     };
     plugins.providers[id]
         .generate(request, &limits, network, sink())
         .await
-        .unwrap()
 }
 
 /// The failure reason of a generation that must have failed.

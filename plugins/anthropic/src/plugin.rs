@@ -35,24 +35,36 @@ impl Guest for Anthropic {
             id: "anthropic".into(),
             display_name: "Anthropic Messages".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            // TODO: check these list prices against Anthropic's price page before the
-            // provider is bundled; they are what a run's cost is computed from.
+            // List prices in US dollars per million tokens (standard tier, no cache or batch
+            // discount), as Anthropic's pages gave them on 2026-12-03; a run's cost is
+            // computed from them. A contestant entry's `price` wins, for a model not listed
+            // here or a route that costs something else.
             models: vec![
                 model(
-                    "claude-sonnet-4-5",
-                    "Claude Sonnet 4.5",
-                    200_000,
-                    64_000,
-                    3.0,
-                    15.0,
+                    "claude-opus-5-5",
+                    "Claude Opus 5.5",
+                    1_000_000,
+                    128_000,
+                    4.0,
+                    20.0,
                 ),
                 model(
-                    "claude-haiku-4-5",
-                    "Claude Haiku 4.5",
-                    200_000,
-                    64_000,
-                    1.0,
-                    5.0,
+                    "claude-sonnet-5-5",
+                    "Claude Sonnet 5.5",
+                    1_000_000,
+                    128_000,
+                    2.0,
+                    10.0,
+                ),
+                // Haiku 5.5 costs 0.50 / 2.50 for prompts over 100K tokens; an arena prompt
+                // is a few thousand.
+                model(
+                    "claude-haiku-5-5",
+                    "Claude Haiku 5.5",
+                    1_000_000,
+                    128_000,
+                    0.10,
+                    0.50,
                 ),
             ],
             secrets: vec!["api-key".into()],

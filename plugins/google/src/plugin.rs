@@ -33,24 +33,34 @@ impl Guest for Google {
             id: "google".into(),
             display_name: "Google Gemini".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            // TODO: check these list prices against Google's price page before the
-            // provider is bundled; they are what a run's cost is computed from.
+            // List prices in US dollars per million tokens (paid tier, short prompts, no
+            // cache or batch discount), as published on 2026-12-03; a run's cost is computed
+            // from them. A contestant entry's `price` wins, for a model not listed here or
+            // a route that costs something else.
             models: vec![
                 model(
-                    "gemini-2.5-pro",
-                    "Gemini 2.5 Pro",
+                    "gemini-4-carbon",
+                    "Gemini 4 Carbon",
                     1_048_576,
                     65_536,
-                    1.25,
-                    10.0,
+                    4.0,
+                    20.0,
                 ),
                 model(
-                    "gemini-2.5-flash",
-                    "Gemini 2.5 Flash",
+                    "gemini-4-neon",
+                    "Gemini 4 Neon",
                     1_048_576,
                     65_536,
-                    0.3,
-                    2.5,
+                    3.0,
+                    15.0,
+                ),
+                model(
+                    "gemini-4-hydrogen",
+                    "Gemini 4 Hydrogen",
+                    1_048_576,
+                    65_536,
+                    1.50,
+                    7.50,
                 ),
             ],
             secrets: vec!["api-key".into()],

@@ -1,6 +1,6 @@
 //! `openai-compatible`: a provider for every API that speaks OpenAI's chat completions
 //! (`POST {base-url}/chat/completions` with `stream: true`): OpenAI, xAI, DeepSeek, Meta's
-//! Llama API, OpenRouter, gateways such as Helicone, and local servers (Ollama, vLLM,
+//! Model API, OpenRouter, gateways such as Helicone, and local servers (Ollama, vLLM,
 //! llama.cpp's server, LM Studio).
 //!
 //! [`chat`] is the wire format and the retry policy, plain Rust with native tests; the

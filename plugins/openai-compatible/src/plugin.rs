@@ -32,23 +32,69 @@ impl Guest for OpenAiCompatible {
             id: "openai-compatible".into(),
             display_name: "OpenAI-compatible chat completions".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            // TODO: check these list prices against each vendor's price page before the
-            // provider is bundled; they are what a run's cost is computed from.
+            // List prices in US dollars per million tokens (standard tier, short prompts, no
+            // cache or batch discount), as the vendors' price pages gave them on 2026-12-03;
+            // a run's cost is computed from them. A contestant entry's `price` wins, for a
+            // model not listed here or a route that costs something else. 0 output tokens
+            // means the vendor publishes no cap.
             models: vec![
-                model("gpt-4.1", "GPT-4.1", 1_047_576, 32_768, 2.0, 8.0),
-                model("gpt-4.1-mini", "GPT-4.1 mini", 1_047_576, 32_768, 0.4, 1.6),
-                model("grok-4", "Grok 4", 256_000, 64_000, 3.0, 15.0),
-                model("grok-3-mini", "Grok 3 mini", 131_072, 32_000, 0.3, 0.5),
-                model("deepseek-chat", "DeepSeek V3", 64_000, 8_192, 0.27, 1.1),
+                // OpenAI. Above 272K input tokens OpenAI charges 2x input, 1.5x output.
+                model(
+                    "gpt-6.2-astra",
+                    "GPT-6.2 Astra",
+                    1_050_000,
+                    128_000,
+                    8.0,
+                    40.0,
+                ),
+                model("gpt-6-luna", "GPT-6 Luna", 1_050_000, 128_000, 0.10, 0.50),
+                // xAI. Grok 4.7 doubles its price for prompts of 200K tokens or more.
+                model("grok-4.7", "Grok 4.7", 500_000, 0, 2.0, 6.0),
+                model("grok-4.3", "Grok 4.3", 1_000_000, 0, 1.25, 2.50),
+                // Meta's Model API (api.meta.ai), which replaced the Llama API in 2026.
+                model(
+                    "muse-wonder-1.0",
+                    "Muse Wonder 1.0",
+                    1_048_576,
+                    131_072,
+                    4.0,
+                    20.0,
+                ),
+                model(
+                    "muse-spark-1.3",
+                    "Muse Spark 1.3",
+                    1_048_576,
+                    131_072,
+                    1.25,
+                    4.25,
+                ),
+                // DeepSeek, at its peak-hour price (off-peak hours, Beijing time, are half).
+                model(
+                    "deepseek-v4-pro",
+                    "DeepSeek V4 Pro",
+                    1_000_000,
+                    384_000,
+                    1.32,
+                    3.96,
+                ),
+                model(
+                    "deepseek-flash",
+                    "DeepSeek V4.1 Flash",
+                    1_000_000,
+                    384_000,
+                    0.30,
+                    1.20,
+                ),
             ],
             secrets: vec!["api-key".into(), "gateway-key".into()],
             hosts: vec![
                 "api.openai.com".into(),
                 "api.x.ai".into(),
                 "api.deepseek.com".into(),
-                "api.llama.com".into(),
+                "api.meta.ai".into(),
                 "openrouter.ai".into(),
                 "oai.helicone.ai".into(),
+                "ai-gateway.helicone.ai".into(),
             ],
         }
     }
