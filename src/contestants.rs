@@ -99,8 +99,12 @@ impl Contestant {
                     provider.info.secrets.join(", ")
                 ));
             }
-            if std::env::var_os(variable).is_none_or(|value| value.is_empty()) {
-                return Some(format!("set {variable} to use it"));
+            match std::env::var_os(variable) {
+                None => return Some(format!("set {variable} to use it")),
+                Some(value) if value.is_empty() => {
+                    return Some(format!("{variable} is set but empty"));
+                }
+                Some(_) => {}
             }
         }
         None
@@ -222,6 +226,29 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Vec<Contestant>> {
         }
         if !seen.insert(contestant.id.as_str()) {
             anyhow::bail!("{name}: contestant id `{}` appears twice", contestant.id);
+        }
+        if contestant.model.trim().is_empty() {
+            anyhow::bail!("{name}: contestant `{id}` has an empty model");
+        }
+        if let Some((secret, _)) = contestant
+            .secrets
+            .iter()
+            .find(|(_, variable)| variable.trim().is_empty())
+        {
+            anyhow::bail!(
+                "{name}: contestant `{id}` gives secret `{secret}` no variable name, e.g. \
+                 secrets = {{ {secret} = \"MY_API_KEY\" }}"
+            );
+        }
+        if let Some(host) = contestant
+            .allow_hosts
+            .iter()
+            .find(|host| host.is_empty() || host.contains('/'))
+        {
+            anyhow::bail!(
+                "{name}: contestant `{id}` allows host {host:?}; give a host name or \
+                 host:port, e.g. \"127.0.0.1:11434\", not a URL"
+            );
         }
         if let Some(price) = contestant.price {
             if !(price.input >= 0.0

@@ -180,7 +180,14 @@ pub async fn generate_with_progress(
     // The pipeline's parameters first, so the contestant's own win.
     let mut params = pipeline.provider_params.clone();
     params.retain(|(key, _)| !contestant.params.contains_key(key));
-    params.extend(contestant.params());
+    // "default" drops the pipeline's value and sends none, so the API's own default applies
+    // (reasoning models refuse any temperature but theirs).
+    params.extend(
+        contestant
+            .params()
+            .into_iter()
+            .filter(|(_, value)| value != "default"),
+    );
     match contestant.replay_text(prompt) {
         Ok(Some(reply)) => params.push(("reply".into(), reply)),
         Ok(None) => {}

@@ -306,7 +306,13 @@ impl ProviderPlugin {
             plugin_id: self.meta.id.clone(),
             allowed_hosts,
             secrets,
-            client: reqwest::Client::new(),
+            // No redirects: a 3xx from an allowed host would otherwise carry the request
+            // (and headers such as `x-api-key`, which reqwest keeps) to any host at all.
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                // Fails only when the TLS roots cannot load, which Client::new would panic on.
+                .expect("an HTTP client builds"),
         };
         let state = HostState::new(&self.meta.id, limits)
             .with_reply(stream.into(), limits.max_output_bytes)
@@ -327,6 +333,7 @@ impl ProviderPlugin {
                 .await
         };
         let outcome = bounded(call, limits).await;
+        store.data_mut().flush_reply();
         let generation = classify(outcome, store.data(), limits)?;
 
         let state = store.into_data();

@@ -80,6 +80,21 @@ impl outbound_http::Host for HostState {
             }
         };
 
+        if response.status().is_redirection() {
+            let location = response
+                .headers()
+                .get("location")
+                .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+                .unwrap_or_default();
+            return Ok(Err(HttpError::HostNotAllowed(format!(
+                "{} answered {} redirecting to {location:?}; the arena follows no redirects (a \
+                 key must reach nothing but the hosts allowed), so point the contestant's \
+                 base-url at the final address",
+                response.url(),
+                response.status()
+            ))));
+        }
+
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -120,6 +135,13 @@ fn prepare(
 
     let method = reqwest::Method::from_bytes(request.method.as_bytes())
         .map_err(|_| HttpError::InvalidRequest(format!("bad method {:?}", request.method)))?;
+    if !request.secret_headers.is_empty() && url.scheme() == "http" && !is_loopback(&url) {
+        return Err(HttpError::InvalidRequest(format!(
+            "refusing to send a secret over plain http to {}: anyone on the way could read \
+             it; use an https:// base-url (plain http is allowed only to this machine)",
+            url.host_str().unwrap_or_default()
+        )));
+    }
     let mut builder = policy.client.request(method, url);
     for (name, value) in request.headers {
         builder = builder.header(name, value);
@@ -130,14 +152,33 @@ fn prepare(
             return Err(HttpError::SecretUnavailable(format!(
                 "plugin `{}` was given no secret `{secret}`: the contestant's entry must name \
                  the environment variable that holds it, e.g. secrets = {{ {secret} = \
-                 \"MY_API_KEY\" }}, and the plugin must declare it",
+                 \"MY_API_KEY\" }}, and the plugin must declare it (for a server that needs \
+                 no key, openai-compatible takes params auth = \"none\")",
                 policy.plugin_id
             )));
         };
-        builder = builder.header(header, format!("{}{value}", request.secret_prefix));
+        let Ok(value) =
+            reqwest::header::HeaderValue::from_str(&format!("{}{value}", request.secret_prefix))
+        else {
+            // Typically a key pasted with its line ending (a CRLF .env file). Never echo it.
+            return Err(HttpError::SecretUnavailable(format!(
+                "secret `{secret}` holds a character a header cannot carry (a line break or \
+                 other control character?): check the variable that holds it"
+            )));
+        };
+        builder = builder.header(header, value);
     }
     let idle_timeout = Duration::from_millis(u64::from(request.timeout_ms.max(1)));
     Ok((builder.body(request.body), idle_timeout))
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// reqwest's messages can include the full URL; that is fine (keys travel in headers), but

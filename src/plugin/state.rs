@@ -47,6 +47,7 @@ impl HostState {
     pub(super) fn with_reply(mut self, sender: ReplySink, cap: usize) -> Self {
         self.reply = Some(ReplyBuffer {
             text: String::new(),
+            held: String::new(),
             sender,
             cap_bytes: cap,
         });
@@ -62,22 +63,41 @@ impl HostState {
     /// provider's error can quote the key it was sent (some APIs echo it, partly masked
     /// or not); nothing a plugin says may carry a key into a log, a report or the page.
     pub(super) fn redact(&self, text: &str) -> String {
-        let mut text = text.to_owned();
-        let secrets = self
-            .outbound
+        redact_with(self.secret_values(), text)
+    }
+
+    fn secret_values(&self) -> impl Iterator<Item = &String> {
+        self.outbound
             .iter()
-            .flat_map(|policy| policy.secrets.values());
-        for secret in secrets.filter(|secret| secret.len() >= 4) {
-            if text.contains(secret.as_str()) {
-                text = text.replace(secret.as_str(), "[secret]");
+            .flat_map(|policy| policy.secrets.values())
+            .filter(|secret| secret.len() >= 4)
+    }
+
+    /// Sends the reply text held back by [`reply_stream::Host::emit`]; called once the
+    /// plugin has returned (or failed), when no more text can complete a secret.
+    pub(super) fn flush_reply(&mut self) {
+        if let Some(reply) = &mut self.reply {
+            let held = std::mem::take(&mut reply.held);
+            if !held.is_empty() {
+                reply.text.push_str(&held);
+                reply.sender.send(held);
             }
         }
-        text
     }
 
     pub(super) fn table(&mut self) -> &mut ResourceTable {
         &mut self.table
     }
+}
+
+fn redact_with<'a>(secrets: impl Iterator<Item = &'a String>, text: &str) -> String {
+    let mut text = text.to_owned();
+    for secret in secrets {
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), "[secret]");
+        }
+    }
+    text
 }
 
 /// Installs the wall-clock deadline on a store: the ticker advances the epoch every
@@ -141,6 +161,9 @@ impl ResourceLimiter for MemoryCap {
 
 pub(super) struct ReplyBuffer {
     pub text: String,
+    /// The end of the text emitted so far, not yet sent on: it could be the start of a
+    /// secret that the next piece completes.
+    held: String,
     sender: ReplySink,
     cap_bytes: usize,
 }
@@ -182,14 +205,30 @@ impl reply_stream::Host for HostState {
         let Some(reply) = &mut self.reply else {
             return Ok(());
         };
-        if reply.text.len() + text.len() > reply.cap_bytes {
+        if reply.text.len() + reply.held.len() + text.len() > reply.cap_bytes {
             return Err(OutputCapExceeded {
                 cap_bytes: reply.cap_bytes,
             }
             .into());
         }
-        reply.text.push_str(&text);
-        reply.sender.send(text);
+        // A server that echoes the key into the reply (hostile, or through a redirect) must
+        // not get it into the page, the files or the logs: redact across piece boundaries by
+        // holding back as many bytes as the longest secret could still need.
+        let secrets: Vec<String> = self.secret_values().cloned().collect();
+        let reply = self.reply.as_mut().expect("checked above");
+        let pending = std::mem::take(&mut reply.held) + &text;
+        let pending = redact_with(secrets.iter(), &pending);
+        let longest = secrets.iter().map(String::len).max().unwrap_or(0);
+        let mut split = pending.len() - longest.saturating_sub(1).min(pending.len());
+        while !pending.is_char_boundary(split) {
+            split -= 1;
+        }
+        let (ready, held) = pending.split_at(split);
+        reply.held = held.to_owned();
+        if !ready.is_empty() {
+            reply.text.push_str(ready);
+            reply.sender.send(ready.to_owned());
+        }
         Ok(())
     }
 }

@@ -72,7 +72,9 @@ pub fn decode(data: &str) -> Result<Vec<Event>, String> {
     if let Some(usage) = value.get("usageMetadata") {
         events.push(Event::Usage {
             input_tokens: usage["promptTokenCount"].as_u64().unwrap_or(0),
-            output_tokens: usage["candidatesTokenCount"].as_u64().unwrap_or(0),
+            // Thinking is billed as output but counted apart from the reply's tokens.
+            output_tokens: usage["candidatesTokenCount"].as_u64().unwrap_or(0)
+                + usage["thoughtsTokenCount"].as_u64().unwrap_or(0),
         });
     }
     Ok(events)

@@ -12,8 +12,24 @@ pub struct Request<'a> {
     pub system_prompt: &'a str,
     pub user_prompt: &'a str,
     pub max_output_tokens: Option<u32>,
+    /// `max_completion_tokens` for OpenAI itself, whose reasoning models refuse the older
+    /// `max_tokens` that most other servers still read.
+    pub output_limit_field: &'a str,
     pub temperature: Option<f64>,
     pub seed: Option<i64>,
+}
+
+/// The output-limit field a server at `base_url` reads, unless a parameter says otherwise.
+pub fn default_output_limit_field(base_url: &str) -> &'static str {
+    let host = base_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .unwrap_or_default();
+    match host {
+        "api.openai.com" | "oai.helicone.ai" => "max_completion_tokens",
+        _ => "max_tokens",
+    }
 }
 
 /// The JSON body. `stream_options.include_usage` asks for a last chunk carrying the token
@@ -29,7 +45,7 @@ pub fn request_body(request: &Request<'_>) -> Value {
         "stream_options": { "include_usage": true },
     });
     if let Some(tokens) = request.max_output_tokens {
-        body["max_tokens"] = json!(tokens);
+        body[request.output_limit_field] = json!(tokens);
     }
     if let Some(temperature) = request.temperature {
         body["temperature"] = json!(temperature);
@@ -125,6 +141,7 @@ mod tests {
             system_prompt: "sys",
             user_prompt: "Build a page",
             max_output_tokens: Some(32000),
+            output_limit_field: "max_tokens",
             temperature: Some(0.2),
             seed: None,
         });
@@ -135,6 +152,18 @@ mod tests {
         assert_eq!(body["max_tokens"], 32000);
         assert_eq!(body["temperature"], 0.2);
         assert!(body.get("seed").is_none());
+    }
+
+    #[test]
+    fn openai_itself_gets_max_completion_tokens_and_other_servers_max_tokens() {
+        for (base, field) in [
+            ("https://api.openai.com/v1", "max_completion_tokens"),
+            ("https://oai.helicone.ai/v1", "max_completion_tokens"),
+            ("https://api.x.ai/v1", "max_tokens"),
+            ("http://localhost:11434/v1", "max_tokens"),
+        ] {
+            assert_eq!(default_output_limit_field(base), field, "{base}");
+        }
     }
 
     #[test]

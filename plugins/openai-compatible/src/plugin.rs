@@ -6,7 +6,8 @@
 //! | `base-url`            | the API root; `/chat/completions` is appended              | `https://api.openai.com/v1`  |
 //! | `auth`                | `bearer` (the `api-key` secret), or `none` (local servers) | `bearer`                     |
 //! | `gateway-auth-header` | a header that carries the `gateway-key` secret (Helicone: `helicone-auth`) | none          |
-//! | `max-output-tokens`, `temperature`, `seed` | sent as `max_tokens`, `temperature`, `seed` | the pipeline's       |
+//! | `max-output-tokens`, `temperature`, `seed` | sent as `max_tokens` (OpenAI: `max_completion_tokens`), `temperature`, `seed` | the pipeline's |
+//! | `output-limit-field`  | the JSON field `max-output-tokens` goes in                 | see above                    |
 //! | `max-retries`         | tries after the first for 429, 5xx and network failures   | 3                            |
 //! | `idle-timeout-ms`     | give up when no byte arrives for this long                 | 120000                       |
 
@@ -111,6 +112,8 @@ impl Guest for OpenAiCompatible {
             system_prompt: &request.system_prompt,
             user_prompt: &request.user_prompt,
             max_output_tokens: number("max-output-tokens").map(|tokens| tokens as u32),
+            output_limit_field: param("output-limit-field")
+                .unwrap_or_else(|| chat::default_output_limit_field(base)),
             temperature: number("temperature"),
             seed: number("seed").map(|seed| seed as i64),
         });
