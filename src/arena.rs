@@ -16,12 +16,13 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use tokio::sync::{OnceCell, Semaphore, broadcast};
 
-use crate::contestants::{self, Contestant};
+use crate::catalog::{self, Catalog};
+use crate::contestants::Contestant;
 use crate::docker::{self, LogLine, LogSink, RunSpec, Running, Sandbox};
 use crate::gateway::{PreviewLookup, PreviewTargets};
 use crate::generate::{self, Generated, Stage};
-use crate::pipeline::{Pipeline, PipelineSet};
-use crate::plugin::{self, PluginEngine, PluginSet, RunReport};
+use crate::pipeline::Pipeline;
+use crate::plugin::{self, PluginEngine, RunReport};
 use crate::ports::{PortLease, PortPool};
 use crate::run::{ContestantView, Event, EventKind, FileEntry, RunRecord, Screenshot, Status};
 use crate::screenshot::{Browser, BrowserSettings};
@@ -46,6 +47,8 @@ pub struct ArenaConfig {
     /// Extra CA bundle for installs; overrides the pipeline's `build.ca_bundle`.
     pub ca_bundle: Option<PathBuf>,
     pub chromium: Option<PathBuf>,
+    /// Reload plugins, pipelines and contestants when their files change.
+    pub watch: bool,
 }
 
 impl Default for ArenaConfig {
@@ -60,6 +63,7 @@ impl Default for ArenaConfig {
             // next build is CPU-bound; one build per two cores keeps each one reasonably fast.
             max_concurrent_builds: (cores / 2).max(1),
             preview_domain: "preview.localhost".into(),
+            watch: true,
             gateway_port: None,
             ca_bundle: std::env::var_os("ARENA_CA_BUNDLE").map(PathBuf::from),
             chromium: None,
@@ -76,9 +80,13 @@ pub struct Arena {
 struct Inner {
     config: ArenaConfig,
     instance: String,
-    plugins: Arc<PluginSet>,
-    pipelines: PipelineSet,
-    contestants: Vec<Contestant>,
+    engine: PluginEngine,
+    sources: catalog::Sources,
+    /// Replaced whole by a reload; see [`catalog`].
+    catalog: std::sync::RwLock<Arc<Catalog>>,
+    /// One reload at a time, so two bursts of events cannot race to swap.
+    reloading: tokio::sync::Mutex<()>,
+    watcher: Mutex<Option<notify::RecommendedWatcher>>,
     sandbox: Sandbox,
     ports: PortPool,
     builds: Semaphore,
@@ -133,6 +141,8 @@ impl Session {
 
 struct RunHandle {
     record: Mutex<RunRecord>,
+    /// The plugins and pipelines the run started with, whatever reloads happen meanwhile.
+    catalog: Arc<Catalog>,
     session: Arc<Session>,
     site: Mutex<Option<(Running, PortLease)>>,
     task: Mutex<Option<tokio::task::AbortHandle>>,
@@ -260,12 +270,17 @@ impl Arena {
             plugin::content_hash(data_dir.to_string_lossy().as_bytes())[..8].to_owned();
         let instance = format!("{deployment}-{}", new_id());
         let engine = PluginEngine::new(plugin::default_cache_dir())?;
-        let plugins = PluginSet::load(&engine, &config.plugin_dirs).await;
-        for error in &plugins.errors {
+        // Absolute, so that the watcher's event paths compare equal to them.
+        let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        let sources = catalog::Sources {
+            plugin_dirs: config.plugin_dirs.iter().map(|dir| absolute(dir)).collect(),
+            pipelines_dir: config.pipelines_dir.as_deref().map(absolute),
+            contestants_file: config.contestants_file.as_deref().map(absolute),
+        };
+        let catalog = Catalog::load(&engine, &sources).await?;
+        for error in &catalog.plugins.errors {
             tracing::warn!(%error, "Plugin unavailable.");
         }
-        let pipelines = PipelineSet::load(config.pipelines_dir.as_deref());
-        let contestants = contestants::load(config.contestants_file.as_deref())?;
 
         let sandbox = Sandbox::connect(instance.clone()).await?;
         let removed = sandbox.remove_leftovers(&deployment, &instance).await?;
@@ -282,33 +297,87 @@ impl Arena {
             builds: Semaphore::new(config.max_concurrent_builds.max(1)),
             config,
             instance,
-            plugins: Arc::new(plugins),
-            pipelines,
-            contestants,
+            engine,
+            sources,
+            catalog: std::sync::RwLock::new(Arc::new(catalog)),
+            reloading: tokio::sync::Mutex::new(()),
+            watcher: Mutex::new(None),
             sandbox,
             browser: OnceCell::new(),
             sessions: Mutex::new(HashMap::new()),
             runs: Mutex::new(HashMap::new()),
         };
-        Ok(Self {
+        let arena = Self {
             inner: Arc::new(inner),
-        })
+        };
+        if arena.inner.config.watch {
+            arena.watch();
+        }
+        Ok(arena)
+    }
+
+    /// Reloads the catalog whenever a watched plugin folder, pipeline folder or contestants
+    /// file changes. The watcher holds only a weak reference: it ends with the arena.
+    fn watch(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        let watched = catalog::watch(&self.inner.sources, move || {
+            let weak = weak.clone();
+            async move {
+                if let Some(inner) = weak.upgrade() {
+                    Arena { inner }.reload().await;
+                }
+            }
+        });
+        match watched {
+            Ok(watcher) => *self.inner.watcher.lock().unwrap() = Some(watcher),
+            Err(error) => {
+                tracing::warn!(%error, "Cannot watch plugins and pipelines; changes need a restart.")
+            }
+        }
+    }
+
+    /// Loads the sources again and swaps the new catalog in when anything changed; returns
+    /// whether it did. Runs already going keep the catalog they started with.
+    pub async fn reload(&self) -> bool {
+        let _one_at_a_time = self.inner.reloading.lock().await;
+        let current = self.catalog();
+        let started = Instant::now();
+        let Some(next) = current
+            .reload(&self.inner.engine, &self.inner.sources)
+            .await
+        else {
+            return false;
+        };
+        for error in &next.plugins.errors {
+            tracing::warn!(%error, "Plugin unavailable.");
+        }
+        for errors in &next.pipelines.errors {
+            tracing::warn!(file = %errors.file, problems = errors.problems.len(), "Pipeline file has problems.");
+        }
+        if let Some(error) = &next.contestants_error {
+            tracing::warn!(%error, "Contestants file unreadable.");
+        }
+        tracing::info!(
+            version = next.version,
+            providers = next.plugins.providers.len(),
+            validators = next.plugins.validators.len(),
+            scorers = next.plugins.scorers.len(),
+            pipelines = next.pipelines.pipelines.len(),
+            contestants = next.contestants.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "Reloaded plugins, pipelines and contestants."
+        );
+        *self.inner.catalog.write().unwrap() = Arc::new(next);
+        true
     }
 
     pub fn instance(&self) -> &str {
         &self.inner.instance
     }
 
-    pub fn plugins(&self) -> &PluginSet {
-        &self.inner.plugins
-    }
-
-    pub fn pipelines(&self) -> &PipelineSet {
-        &self.inner.pipelines
-    }
-
-    pub fn contestants(&self) -> &[Contestant] {
-        &self.inner.contestants
+    /// What the arena offers now. Hold the `Arc` for one answer, not across reloads.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.inner.catalog.read().unwrap().clone()
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -327,17 +396,18 @@ impl Arena {
         if prompt.is_empty() {
             return Err(SessionError::EmptyPrompt);
         }
-        let pipeline = self
-            .inner
+        // The whole battle runs on the catalog of this moment.
+        let catalog = self.catalog();
+        let pipeline = catalog
             .pipelines
             .pipelines
             .get(pipeline_id)
             .cloned()
             .ok_or_else(|| SessionError::UnknownPipeline {
                 id: pipeline_id.to_owned(),
-                known: self.inner.pipelines.pipelines.keys().cloned().collect(),
+                known: catalog.pipelines.pipelines.keys().cloned().collect(),
             })?;
-        let chosen = self.choose(contestant_ids)?;
+        let chosen = Self::choose(&catalog.contestants, contestant_ids)?;
 
         let id = new_id();
         let run_ids: Vec<String> = chosen.iter().map(|_| new_id()).collect();
@@ -371,6 +441,7 @@ impl Arena {
             };
             let handle = Arc::new(RunHandle {
                 record: Mutex::new(RunRecord::new(run_id.clone(), id.clone(), view)),
+                catalog: catalog.clone(),
                 session: session.clone(),
                 site: Mutex::new(None),
                 task: Mutex::new(None),
@@ -401,8 +472,7 @@ impl Arena {
         Ok(session)
     }
 
-    fn choose(&self, ids: &[String]) -> Result<Vec<Contestant>, SessionError> {
-        let all = &self.inner.contestants;
+    fn choose(all: &[Contestant], ids: &[String]) -> Result<Vec<Contestant>, SessionError> {
         if ids.is_empty() {
             let defaults: Vec<Contestant> = all.iter().filter(|c| c.default).cloned().collect();
             return match defaults.len() {
@@ -570,7 +640,7 @@ impl Arena {
             })
         };
         let generated = generate::generate_with_progress(
-            &self.inner.plugins,
+            &run.catalog.plugins,
             &pipeline,
             &contestant,
             &prompt,
@@ -826,7 +896,7 @@ impl Arena {
         let report = self.scorer_report(&run.snapshot(), succeeded, prompt, generated);
         let mut scores = Vec::new();
         for step in &pipeline.scorers {
-            let Some(scorer) = self.inner.plugins.scorers.get(&step.plugin) else {
+            let Some(scorer) = run.catalog.plugins.scorers.get(&step.plugin) else {
                 run.log("error", format!("scorer `{}` is not loaded", step.plugin));
                 continue;
             };

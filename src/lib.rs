@@ -5,6 +5,7 @@
 //! health check, screenshots, preview gateway).
 
 pub mod arena;
+pub mod catalog;
 pub mod contestants;
 pub mod docker;
 pub mod extract;

@@ -177,14 +177,15 @@ struct ContestantEntry {
 }
 
 async fn contestants(State(arena): State<Arena>) -> Json<Vec<ContestantEntry>> {
-    let entries = arena
-        .contestants()
+    let catalog = arena.catalog();
+    let entries = catalog
+        .contestants
         .iter()
         .map(|contestant| {
-            let reason = contestant.unavailable_reason(arena.plugins());
+            let reason = contestant.unavailable_reason(&catalog.plugins);
             let group = contestant.group.clone().unwrap_or_else(|| {
-                arena
-                    .plugins()
+                catalog
+                    .plugins
                     .providers
                     .get(&contestant.provider)
                     .map_or_else(
@@ -243,6 +244,10 @@ struct PluginsView<'a> {
     plugin_errors: Vec<LoadProblem>,
     pipelines: Vec<PipelineEntry<'a>>,
     pipeline_errors: Vec<LoadProblem>,
+    /// Why the contestants file last failed to reload, if it did.
+    contestants_error: Option<String>,
+    /// Counts reloads since start: a page can tell its view is stale.
+    version: u64,
 }
 
 impl<'a> PluginEntry<'a> {
@@ -261,8 +266,9 @@ impl<'a> PluginEntry<'a> {
 }
 
 async fn plugins(State(arena): State<Arena>) -> Response {
-    let plugins = arena.plugins();
-    let pipelines = arena.pipelines();
+    let catalog = arena.catalog();
+    let plugins = &catalog.plugins;
+    let pipelines = &catalog.pipelines;
 
     let providers = plugins.providers.values().map(|plugin| PluginEntry {
         provider: Some(&plugin.info),
@@ -317,6 +323,8 @@ async fn plugins(State(arena): State<Arena>) -> Response {
                 message: error.to_string(),
             })
             .collect(),
+        contestants_error: catalog.contestants_error.clone(),
+        version: catalog.version,
     };
     Json(view).into_response()
 }

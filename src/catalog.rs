@@ -1,0 +1,266 @@
+//! What the arena offers at one moment: its plugins, pipelines and contestants, and how
+//! that moment is replaced when an operator drops in a plugin or edits a file.
+//!
+//! A [`Catalog`] is immutable. A reload builds a whole new one off the request path and the
+//! arena swaps it in at once; a run keeps the catalog it started with, so the plugins and
+//! pipeline it runs on never change under it. A file that fails to load is reported and the
+//! version loaded from it before keeps serving, so a half-copied `.wasm` or a typo in a
+//! pipeline costs nothing that worked.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use crate::contestants::{self, Contestant};
+use crate::pipeline::PipelineSet;
+use crate::plugin::{PluginEngine, PluginSet, PluginSource};
+
+/// The folders and file a catalog is loaded from; `None` means the embedded defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub plugin_dirs: Vec<PathBuf>,
+    pub pipelines_dir: Option<PathBuf>,
+    pub contestants_file: Option<PathBuf>,
+}
+
+pub struct Catalog {
+    pub plugins: PluginSet,
+    pub pipelines: PipelineSet,
+    pub contestants: Vec<Contestant>,
+    /// Why the contestants file could not be read at the last reload; the list read
+    /// before keeps serving.
+    pub contestants_error: Option<String>,
+    /// 0 for the catalog the arena started with, one more for each swap.
+    pub version: u64,
+    /// The watched files' contents, to tell a real change from an editor touching a file.
+    fingerprint: String,
+}
+
+impl Catalog {
+    /// The first catalog. A contestants file that cannot be read is an error here: there
+    /// is no earlier list to fall back on.
+    pub async fn load(engine: &PluginEngine, sources: &Sources) -> anyhow::Result<Self> {
+        let fingerprint = fingerprint(sources);
+        let plugins = PluginSet::load(engine, &sources.plugin_dirs).await;
+        let pipelines = PipelineSet::load(sources.pipelines_dir.as_deref());
+        let contestants = contestants::load(sources.contestants_file.as_deref())?;
+        Ok(Self {
+            plugins,
+            pipelines,
+            contestants,
+            contestants_error: None,
+            version: 0,
+            fingerprint,
+        })
+    }
+
+    /// The catalog the sources hold now, or `None` when no watched file changed.
+    pub async fn reload(&self, engine: &PluginEngine, sources: &Sources) -> Option<Self> {
+        let fingerprint = fingerprint(sources);
+        if fingerprint == self.fingerprint {
+            return None;
+        }
+        let mut plugins = PluginSet::load(engine, &sources.plugin_dirs).await;
+        self.keep_plugins_that_failed_to_reload(&mut plugins);
+        let mut pipelines = PipelineSet::load(sources.pipelines_dir.as_deref());
+        self.keep_pipelines_that_failed_to_reload(&mut pipelines);
+        let (contestants, contestants_error) =
+            match contestants::load(sources.contestants_file.as_deref()) {
+                Ok(list) => (list, None),
+                Err(error) => (
+                    self.contestants.clone(),
+                    Some(format!("{error:#} (the list read before keeps serving)")),
+                ),
+            };
+        Some(Self {
+            plugins,
+            pipelines,
+            contestants,
+            contestants_error,
+            version: self.version + 1,
+            fingerprint,
+        })
+    }
+
+    /// For each plugin file that failed to load, the plugins this catalog had loaded from
+    /// that file stay, unless the new load has a plugin of the same id from elsewhere.
+    fn keep_plugins_that_failed_to_reload(&self, next: &mut PluginSet) {
+        for error in &mut next.errors {
+            let PluginSource::File(path) = &error.origin else {
+                continue;
+            };
+            let mut kept = Vec::new();
+            for (id, old) in &self.plugins.providers {
+                if old.meta.source == error.origin && !next.providers.contains_key(id) {
+                    next.providers.insert(id.clone(), old.clone());
+                    kept.push(id.clone());
+                }
+            }
+            for (id, old) in &self.plugins.validators {
+                if old.meta.source == error.origin && !next.validators.contains_key(id) {
+                    next.validators.insert(id.clone(), old.clone());
+                    kept.push(id.clone());
+                }
+            }
+            for (id, old) in &self.plugins.scorers {
+                if old.meta.source == error.origin && !next.scorers.contains_key(id) {
+                    next.scorers.insert(id.clone(), old.clone());
+                    kept.push(id.clone());
+                }
+            }
+            if !kept.is_empty() {
+                tracing::warn!(file = %path.display(), plugins = ?kept,
+                    "Plugin file failed to reload; the version loaded before keeps serving.");
+                error.message.push_str(&format!(
+                    " (the version of `{}` loaded before keeps serving)",
+                    kept.join("`, `")
+                ));
+            }
+        }
+    }
+
+    /// The same for pipeline files: a pipeline whose file now has errors keeps its last
+    /// good version.
+    fn keep_pipelines_that_failed_to_reload(&self, next: &mut PipelineSet) {
+        for errors in &next.errors {
+            for (id, old) in &self.pipelines.pipelines {
+                if old.source == errors.file && !next.pipelines.contains_key(id) {
+                    tracing::warn!(file = %errors.file, pipeline = %id,
+                        "Pipeline file failed to reload; the version loaded before keeps serving.");
+                    next.pipelines.insert(id.clone(), old.clone());
+                }
+            }
+        }
+    }
+
+    /// Whether `file` is one a reload reads: what decides if a file event matters.
+    fn watches(sources: &Sources, file: &Path) -> bool {
+        let in_dir = |dir: &Path, extensions: &[&str]| {
+            file.parent() == Some(dir)
+                && file
+                    .extension()
+                    .is_some_and(|ext| extensions.iter().any(|wanted| ext == *wanted))
+        };
+        sources.plugin_dirs.iter().any(|dir| in_dir(dir, &["wasm"]))
+            || sources
+                .pipelines_dir
+                .as_deref()
+                .is_some_and(|dir| in_dir(dir, &["toml", "md"]))
+            || sources.contestants_file.as_deref() == Some(file)
+    }
+}
+
+/// The watched files and their contents, as one hash. Unreadable files count by name, so
+/// a file becoming readable is a change.
+fn fingerprint(sources: &Sources) -> String {
+    let mut files = Vec::new();
+    for dir in &sources.plugin_dirs {
+        files.extend(files_in(dir, &["wasm"]));
+    }
+    if let Some(dir) = &sources.pipelines_dir {
+        files.extend(files_in(dir, &["toml", "md"]));
+    }
+    files.extend(sources.contestants_file.clone());
+    files.sort();
+    let mut hasher = Sha256::new();
+    for file in files {
+        hasher.update(file.to_string_lossy().as_bytes());
+        hasher.update([0]);
+        match std::fs::read(&file) {
+            Ok(bytes) => hasher.update(Sha256::digest(&bytes)),
+            Err(_) => hasher.update(b"unreadable"),
+        }
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn files_in(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| extensions.iter().any(|wanted| ext == *wanted))
+        })
+        .collect()
+}
+
+/// How long the watched folders must be quiet before a reload: an editor's save (write a
+/// temporary file, rename it over the old one) or `cp` of a large component is a burst of
+/// events that must become one reload of the finished file.
+pub const QUIET_PERIOD: Duration = Duration::from_millis(250);
+
+/// Watches the sources' folders and calls `reload` once per burst of relevant events.
+/// Dropping the returned watcher stops it.
+pub fn watch<F, Fut>(sources: &Sources, reload: F) -> notify::Result<notify::RecommendedWatcher>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    use notify::{EventKind, RecursiveMode, Watcher};
+
+    let (sender, mut events) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let watched = sources.clone();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let relevant = match event {
+            Ok(event) => {
+                !matches!(event.kind, EventKind::Access(_))
+                    && event
+                        .paths
+                        .iter()
+                        .any(|path| Catalog::watches(&watched, path))
+            }
+            // The kernel dropped events (queue overflow): only a reload is sure to see all.
+            Err(_) => true,
+        };
+        if relevant {
+            let _ = sender.send(());
+        }
+    })?;
+
+    let mut dirs: Vec<&Path> = sources.plugin_dirs.iter().map(PathBuf::as_path).collect();
+    dirs.extend(sources.pipelines_dir.as_deref());
+    // The file's folder, not the file: an editor's rename-over replaces the file watched.
+    dirs.extend(
+        sources
+            .contestants_file
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|dir| {
+                if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                }
+            }),
+    );
+    for dir in dirs {
+        match watcher.watch(dir, RecursiveMode::NonRecursive) {
+            Ok(()) => tracing::info!(folder = %dir.display(), "Watching for changes."),
+            Err(error) => tracing::warn!(folder = %dir.display(), %error,
+                "Cannot watch this folder; changes in it need a restart."),
+        }
+    }
+
+    tokio::spawn(async move {
+        while events.recv().await.is_some() {
+            loop {
+                match tokio::time::timeout(QUIET_PERIOD, events.recv()).await {
+                    Ok(Some(())) => continue,
+                    Ok(None) => return,
+                    Err(_quiet) => break,
+                }
+            }
+            reload().await;
+        }
+    });
+    Ok(watcher)
+}
