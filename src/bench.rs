@@ -38,6 +38,9 @@ pub async fn bench_command(args: BenchArgs) -> anyhow::Result<ExitCode> {
     if args.page {
         return crate::bench_page::page_bench_command().await;
     }
+    if args.reload {
+        return crate::bench_reload::reload_bench_command().await;
+    }
     let work = tempfile_dir("arena-bench")?;
     let pipelines = arena::pipeline::PipelineSet::load(None);
     let pipeline = pipelines

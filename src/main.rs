@@ -17,6 +17,7 @@ use arena::plugin::{self, PluginEngine, PluginSet};
 mod battle;
 mod bench;
 mod bench_page;
+mod bench_reload;
 
 #[derive(Parser)]
 #[command(name = "arena", version, about = "LLMs race to build the same website")]
@@ -34,8 +35,8 @@ enum Command {
     /// Serve the arena: its web pages, the HTTP API and the preview gateway.
     Serve(ServeArgs),
     /// Measure the arena against a bare install and build of the same project, cold and
-    /// warm (or, with --page, the battle page against a bare event-stream client), and
-    /// print the figures.
+    /// warm (or, with --page, the battle page against a bare event-stream client; with
+    /// --reload, hot reload against a bare plugin load), and print the figures.
     Bench(BenchArgs),
     /// Run the plugin chain for each contestant and write a checked Next.js project per
     /// contestant: provider, reply extraction, path checks, validators.
@@ -111,6 +112,10 @@ struct BenchArgs {
     /// in Chromium, against a bare client reading the same stream (no builds).
     #[arg(long)]
     page: bool,
+    /// Measure hot reload instead: from a plugin file landing in a watched folder to its
+    /// contestant being selectable, against loading the same file directly (no builds).
+    #[arg(long, conflicts_with = "page")]
+    reload: bool,
 }
 
 #[derive(Args)]

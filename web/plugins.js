@@ -27,7 +27,13 @@ async function load() {
     return;
   }
 
+  shownVersion = plugins.version;
+  document.getElementById("catalog-version").textContent =
+    plugins.version === 0 ? "as loaded at start" : `reloaded ${plugins.version} time${plugins.version === 1 ? "" : "s"} since start`;
   const errors = [...plugins.plugin_errors, ...plugins.pipeline_errors];
+  if (plugins.contestants_error) {
+    errors.push({ source: "contestants file", message: plugins.contestants_error });
+  }
   document.getElementById("errors").replaceChildren(...(errors.length
     ? errors.map((error) => el("li", {},
         el("code", { text: error.source }),
@@ -50,4 +56,17 @@ async function load() {
       contestant.available ? "yes" : `no: ${contestant.unavailable_reason}`)));
 }
 
+// The arena reloads plugins, pipelines and contestants when their files change; the page
+// follows by asking for the (small) catalog every few seconds and redrawing on a change.
+let shownVersion = null;
+async function follow() {
+  try {
+    const plugins = await api("/api/plugins");
+    if (plugins.version !== shownVersion) await load();
+  } catch {
+    // The next tick tries again; a page that cannot reach the arena said so on load.
+  }
+}
+
 load();
+setInterval(follow, 3000);

@@ -163,7 +163,9 @@ fn file_under<P>(
                 new.id, existing.source
             ));
         }
-        tracing::info!(plugin = %new.id, source = %new.source, "Replacing the bundled plugin.");
+        // It gets the bundled plugin's contestants, and with them their keys: say so loudly.
+        tracing::warn!(plugin = %new.id, source = %new.source,
+            "Replacing the bundled plugin of this id; its contestants' keys now go to this file.");
     }
     plugins.insert(new.id.clone(), Arc::new(plugin));
     Ok(new)

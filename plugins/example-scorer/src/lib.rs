@@ -11,7 +11,7 @@
 //! ```
 
 wit_bindgen::generate!({
-    path: "../../../wit",
+    path: "../../wit",
     world: "vibe-arena:plugin/scorer-plugin",
 });
 

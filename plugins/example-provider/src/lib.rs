@@ -8,7 +8,7 @@
 //! the arena watches (`--plugins DIR`) and add a contestant entry naming the id and model.
 
 wit_bindgen::generate!({
-    path: "../../../wit",
+    path: "../../wit",
     world: "vibe-arena:plugin/provider-plugin",
 });
 

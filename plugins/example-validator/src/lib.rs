@@ -12,7 +12,7 @@
 //! ```
 
 wit_bindgen::generate!({
-    path: "../../../wit",
+    path: "../../wit",
     world: "vibe-arena:plugin/validator-plugin",
 });
 
