@@ -16,6 +16,8 @@ const BUNDLED: &[&str] = &[
     "google",
     "package-json",
     "nextjs-structure",
+    "code-safety",
+    "offline-build",
     "build-health",
 ];
 

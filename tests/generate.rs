@@ -205,13 +205,14 @@ async fn a_reply_with_no_files_fails_quoting_its_start() {
 #[tokio::test]
 async fn every_parsing_case_goes_through_the_chain_without_crashing() {
     let plugins = PluginSet::load(&common::engine(), &[]).await;
-    // (reply, files expected after the path checks)
+    // (reply, files expected after the path checks and validator edits)
     let cases = [
         ("07-hallucinated-package/reply.md", 3),
         ("10-eslint-apostrophe/reply.md", 4),
         ("12-tailwind-v4-with-v3-config/reply.md", 6),
         ("13-next-config-ts-on-next14/reply.md", 4),
-        ("14-google-font-build-network/reply-a-next-font.md", 3),
+        // + arena-fonts/google.js, offline-build's stand-in for next/font/google
+        ("14-google-font-build-network/reply-a-next-font.md", 4),
         ("14-google-font-build-network/reply-b-link-tag.md", 3),
         ("17-healthcheck-localhost-ipv6/reply.md", 3),
         ("18-remote-images-offline/reply.md", 4),
@@ -295,4 +296,37 @@ async fn the_template_passes_every_validator_for_every_arena_prompt() {
         prompts.len() * models.len(),
         "some sites are identical"
     );
+}
+
+#[tokio::test]
+async fn code_that_reads_secrets_and_spawns_processes_is_refused_before_install() {
+    let plugins = PluginSet::load(&common::engine(), &[]).await;
+    // Not a shared case: written for this check, in tests/fixtures/replies.
+    let contestant = common::replay(&common::fixtures().join("replies/reads-secrets.md"));
+    let run = generate::generate(
+        &plugins,
+        &common::default_pipeline(),
+        &contestant,
+        "a status page",
+        common::sink(),
+    )
+    .await;
+    let (stage, reason) = failure(&run);
+    assert_eq!(stage, Stage::Validating);
+    assert!(reason.contains("spawns processes (child_process)"), "{reason}");
+    let refused: Vec<(Option<u32>, &str)> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.source == "code-safety" && d.severity == Severity::Error)
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    let lines: Vec<Option<u32>> = refused.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, [Some(1), Some(7), Some(7)], "{refused:#?}");
+    assert!(refused[0].1.contains("spawns processes"));
+    assert!(refused[1].1.contains("process.env.OPENAI_API_KEY"));
+    assert!(refused[2].1.contains("reads the whole environment"));
+    // The server-side fetch is offline-build's warning, beside the refusal.
+    assert!(run.diagnostics.iter().any(|d| d.source == "offline-build"
+        && d.severity == Severity::Warning
+        && d.message.contains("https://collector.example/report")));
 }

@@ -47,7 +47,15 @@ fn the_bundled_pipeline_loads_from_disk_and_embedded() {
             .iter()
             .map(|s| s.plugin.as_str())
             .collect();
-        assert_eq!(validators, ["package-json", "nextjs-structure"]);
+        assert_eq!(
+            validators,
+            [
+                "package-json",
+                "code-safety",
+                "offline-build",
+                "nextjs-structure"
+            ]
+        );
         assert_eq!(nextjs.screenshots.len(), 2);
         assert_eq!(
             (nextjs.screenshots[1].width, nextjs.screenshots[1].height),

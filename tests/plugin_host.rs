@@ -49,7 +49,15 @@ async fn every_bundled_plugin_loads_and_describes_itself() {
         ]
     );
     let validators: Vec<&str> = plugins.validators.keys().map(String::as_str).collect();
-    assert_eq!(validators, ["nextjs-structure", "package-json"]);
+    assert_eq!(
+        validators,
+        [
+            "code-safety",
+            "nextjs-structure",
+            "offline-build",
+            "package-json"
+        ]
+    );
     let scorers: Vec<&str> = plugins.scorers.keys().map(String::as_str).collect();
     assert_eq!(scorers, ["build-health"]);
 

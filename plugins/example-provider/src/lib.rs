@@ -43,7 +43,10 @@ impl Guest for ExampleProvider {
     }
 
     fn generate(request: GenerateRequest) -> Generation {
-        logging::log(LogLevel::Info, &format!("writing a page for model {}", request.model));
+        logging::log(
+            LogLevel::Info,
+            &format!("writing a page for model {}", request.model),
+        );
         let reply = project(&request.user_prompt);
         // The host shows the reply as it streams and keeps the whole as the raw reply.
         for piece in reply.split_inclusive('\n') {

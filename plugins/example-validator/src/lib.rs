@@ -27,8 +27,7 @@ impl Guest for ExampleValidator {
             id: "example-validator".into(),
             display_name: "Example validator".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            description: "Warns about large files; refuses a project without package.json."
-                .into(),
+            description: "Warns about large files; refuses a project without package.json.".into(),
         }
     }
 
@@ -53,7 +52,10 @@ impl Guest for ExampleValidator {
                 message: "the project has no package.json, so it cannot install".into(),
             });
         }
-        for file in files.iter().filter(|file| file.contents.len() > max_kib * 1024) {
+        for file in files
+            .iter()
+            .filter(|file| file.contents.len() > max_kib * 1024)
+        {
             diagnostics.push(Diagnostic {
                 severity: Severity::Warning,
                 path: Some(file.path.clone()),
