@@ -546,15 +546,25 @@ impl Arena {
             .join(&record.contestant.id)
     }
 
-    /// Waits until every run of the session has reached a final status.
+    /// Waits until every run of the session has reached a final status and finished its
+    /// work (scores and report included).
     pub async fn wait(&self, session: &Session) {
         let (_, mut events) = session.subscribe(None);
         loop {
-            if self
-                .runs_of(session)
-                .iter()
-                .all(|run| run.status.is_final())
-            {
+            // A failed run is final before it is scored and its report written: wait for its
+            // task too, so that what the caller reads next is complete.
+            let settled = session.run_ids.iter().all(|id| {
+                self.handle(id).is_none_or(|run| {
+                    run.snapshot().status.is_final()
+                        && run
+                            .task
+                            .lock()
+                            .unwrap()
+                            .as_ref()
+                            .is_none_or(|task| task.is_finished())
+                })
+            });
+            if settled {
                 return;
             }
             // Any event (or a lagged stream) is a reason to look again.

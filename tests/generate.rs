@@ -313,7 +313,10 @@ async fn code_that_reads_secrets_and_spawns_processes_is_refused_before_install(
     .await;
     let (stage, reason) = failure(&run);
     assert_eq!(stage, Stage::Validating);
-    assert!(reason.contains("spawns processes (child_process)"), "{reason}");
+    assert!(
+        reason.contains("spawns processes (child_process)"),
+        "{reason}"
+    );
     let refused: Vec<(Option<u32>, &str)> = run
         .diagnostics
         .iter()

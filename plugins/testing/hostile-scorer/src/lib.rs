@@ -1,0 +1,54 @@
+//! `hostile-scorer`, for the host's tests only: misbehaves as its `behaviour` setting says
+//! (`trap`, `loop`, `memory`), or scores every run with one metric (`fine`), so tests can
+//! check that the pipeline's limits hold for scorers as they do for providers.
+
+wit_bindgen::generate!({
+    path: "../../../wit",
+    world: "vibe-arena:plugin/scorer-plugin",
+});
+
+use exports::vibe_arena::plugin::scorer::{Guest, Metric, RunReport};
+use vibe_arena::plugin::types::{PluginInfo, Settings};
+
+struct HostileScorer;
+
+impl Guest for HostileScorer {
+    fn describe() -> PluginInfo {
+        PluginInfo {
+            id: "hostile-scorer".into(),
+            display_name: "Hostile scorer (tests only)".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "Traps, loops or hoards memory on request.".into(),
+        }
+    }
+
+    fn score(_report: RunReport, settings: Settings) -> Result<Vec<Metric>, String> {
+        let behaviour = settings
+            .iter()
+            .find(|(key, _)| key == "behaviour")
+            .map_or("fine", |(_, value)| value.as_str());
+        match behaviour {
+            "trap" => panic!("hostile-scorer traps on purpose"),
+            "loop" => {
+                let mut n: u64 = 0;
+                loop {
+                    n = std::hint::black_box(n.wrapping_add(1));
+                }
+            }
+            "memory" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(vec![1; 16 << 20]);
+                    std::hint::black_box(&hoard);
+                }
+            }
+            _ => Ok(vec![Metric {
+                name: "fine".into(),
+                value: 1.0,
+                unit: "bool".into(),
+            }]),
+        }
+    }
+}
+
+export!(HostileScorer);
