@@ -91,20 +91,32 @@ impl Catalog {
                 continue;
             };
             let mut kept = Vec::new();
+            // Kept when the id is gone, or now served by the bundled plugin the file replaced:
+            // the operator installed this file's code, and its keys must not silently go to
+            // other code.
+            let replaceable = |source: Option<&PluginSource>| {
+                source.is_none_or(|source| matches!(source, PluginSource::Bundled(_)))
+            };
             for (id, old) in &self.plugins.providers {
-                if old.meta.source == error.origin && !next.providers.contains_key(id) {
+                if old.meta.source == error.origin
+                    && replaceable(next.providers.get(id).map(|p| &p.meta.source))
+                {
                     next.providers.insert(id.clone(), old.clone());
                     kept.push(id.clone());
                 }
             }
             for (id, old) in &self.plugins.validators {
-                if old.meta.source == error.origin && !next.validators.contains_key(id) {
+                if old.meta.source == error.origin
+                    && replaceable(next.validators.get(id).map(|p| &p.meta.source))
+                {
                     next.validators.insert(id.clone(), old.clone());
                     kept.push(id.clone());
                 }
             }
             for (id, old) in &self.plugins.scorers {
-                if old.meta.source == error.origin && !next.scorers.contains_key(id) {
+                if old.meta.source == error.origin
+                    && replaceable(next.scorers.get(id).map(|p| &p.meta.source))
+                {
                     next.scorers.insert(id.clone(), old.clone());
                     kept.push(id.clone());
                 }
@@ -137,10 +149,7 @@ impl Catalog {
     /// Whether `file` is one a reload reads: what decides if a file event matters.
     fn watches(sources: &Sources, file: &Path) -> bool {
         let in_dir = |dir: &Path, extensions: &[&str]| {
-            file.parent() == Some(dir)
-                && file
-                    .extension()
-                    .is_some_and(|ext| extensions.iter().any(|wanted| ext == *wanted))
+            file.parent() == Some(dir) && has_extension(file, extensions)
         };
         sources.plugin_dirs.iter().any(|dir| in_dir(dir, &["wasm"]))
             || sources
@@ -149,6 +158,17 @@ impl Catalog {
                 .is_some_and(|dir| in_dir(dir, &["toml", "md"]))
             || sources.contestants_file.as_deref() == Some(file)
     }
+}
+
+/// Whether `path` ends in one of `extensions`, in any case (the loader reads `.WASM` too).
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|ext| ext.to_str())
+        .is_some_and(|ext| {
+            extensions
+                .iter()
+                .any(|wanted| ext.eq_ignore_ascii_case(wanted))
+        })
 }
 
 /// The watched files and their contents, as one hash. Unreadable files count by name, so
@@ -164,19 +184,42 @@ fn fingerprint(sources: &Sources) -> String {
     files.extend(sources.contestants_file.clone());
     files.sort();
     let mut hasher = Sha256::new();
+    let mut cache = CONTENT_HASHES.lock().unwrap();
     for file in files {
         hasher.update(file.to_string_lossy().as_bytes());
         hasher.update([0]);
-        match std::fs::read(&file) {
-            Ok(bytes) => hasher.update(Sha256::digest(&bytes)),
-            Err(_) => hasher.update(b"unreadable"),
-        }
+        hasher.update(content_hash(&mut cache, &file));
     }
     hasher
         .finalize()
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
+}
+
+/// A file's content hash by path, size and modification time, so a periodic rescan reads
+/// only files that changed.
+type HashCache = std::collections::HashMap<PathBuf, (u64, std::time::SystemTime, [u8; 32])>;
+static CONTENT_HASHES: std::sync::Mutex<Option<HashCache>> = std::sync::Mutex::new(None);
+
+fn content_hash(cache: &mut Option<HashCache>, file: &Path) -> [u8; 32] {
+    let cache = cache.get_or_insert_with(Default::default);
+    let Ok(meta) = std::fs::metadata(file) else {
+        cache.remove(file);
+        return Sha256::digest(b"unreadable").into();
+    };
+    let stamp = (meta.len(), meta.modified().unwrap_or(std::time::UNIX_EPOCH));
+    if let Some((len, modified, hash)) = cache.get(file) {
+        if (*len, *modified) == stamp {
+            return *hash;
+        }
+    }
+    let hash: [u8; 32] = match std::fs::read(file) {
+        Ok(bytes) => Sha256::digest(&bytes).into(),
+        Err(_) => Sha256::digest(b"unreadable").into(),
+    };
+    cache.insert(file.to_owned(), (stamp.0, stamp.1, hash));
+    hash
 }
 
 fn files_in(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
@@ -186,10 +229,7 @@ fn files_in(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     entries
         .flatten()
         .map(|entry| entry.path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| extensions.iter().any(|wanted| ext == *wanted))
-        })
+        .filter(|path| has_extension(path, extensions))
         .collect()
 }
 
@@ -197,6 +237,10 @@ fn files_in(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
 /// temporary file, rename it over the old one) or `cp` of a large component is a burst of
 /// events that must become one reload of the finished file.
 pub const QUIET_PERIOD: Duration = Duration::from_millis(250);
+
+/// How often the sources are compared with the catalog even without events, for changes
+/// the watcher cannot see (a watched folder replaced by a new one).
+pub const RESCAN_PERIOD: Duration = Duration::from_secs(3);
 
 /// Watches the sources' folders and calls `reload` once per burst of relevant events.
 /// Dropping the returned watcher stops it.
@@ -251,13 +295,26 @@ where
     }
 
     tokio::spawn(async move {
-        while events.recv().await.is_some() {
-            loop {
-                match tokio::time::timeout(QUIET_PERIOD, events.recv()).await {
-                    Ok(Some(())) => continue,
-                    Ok(None) => return,
-                    Err(_quiet) => break,
+        let mut rescan = tokio::time::interval(RESCAN_PERIOD);
+        rescan.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                event = events.recv() => {
+                    if event.is_none() {
+                        return;
+                    }
+                    loop {
+                        match tokio::time::timeout(QUIET_PERIOD, events.recv()).await {
+                            Ok(Some(())) => continue,
+                            Ok(None) => return,
+                            Err(_quiet) => break,
+                        }
+                    }
                 }
+                // Events follow a folder's inode: one that was replaced (deleted and made
+                // again, a symlink swapped) sends none. A reload finds nothing to do when
+                // nothing changed, cheaply: unchanged files are not read again.
+                _ = rescan.tick() => {}
             }
             reload().await;
         }

@@ -360,10 +360,9 @@ pub fn parse(
         });
         // The prompt file sits beside the pipeline: a pipeline must not pull in arbitrary
         // host files and send them to every provider.
-        let beside = section
-            .system_prompt
-            .components()
-            .all(|part| matches!(part, std::path::Component::Normal(_)));
+        let mut parts = section.system_prompt.components();
+        let beside =
+            matches!(parts.next(), Some(std::path::Component::Normal(_))) && parts.next().is_none();
         if !beside {
             let message = "must be a file name beside the pipeline, e.g. \"nextjs.system.md\"";
             checker.problem(&["pipeline", "system_prompt"], message.into());

@@ -191,7 +191,14 @@ async fn every_build_and_run_case_ends_as_its_report_expects() {
             arena::plugin::Edit::Delete { path } => panic!("deleted {path}"),
         })
         .collect();
-    assert_eq!(rewrites, ["app/layout.js", "arena-fonts/google.js"]);
+    assert_eq!(
+        rewrites,
+        [
+            "app/layout.js",
+            "arena-fonts/google.js",
+            "arena-fonts/google.module.css"
+        ]
+    );
     assert!(
         font.diagnostics
             .iter()

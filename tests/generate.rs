@@ -211,8 +211,9 @@ async fn every_parsing_case_goes_through_the_chain_without_crashing() {
         ("10-eslint-apostrophe/reply.md", 4),
         ("12-tailwind-v4-with-v3-config/reply.md", 6),
         ("13-next-config-ts-on-next14/reply.md", 4),
-        // + arena-fonts/google.js, offline-build's stand-in for next/font/google
-        ("14-google-font-build-network/reply-a-next-font.md", 4),
+        // + arena-fonts/google.js and its CSS Module, offline-build's stand-in for
+        // next/font/google
+        ("14-google-font-build-network/reply-a-next-font.md", 5),
         ("14-google-font-build-network/reply-b-link-tag.md", 3),
         ("17-healthcheck-localhost-ipv6/reply.md", 3),
         ("18-remote-images-offline/reply.md", 4),

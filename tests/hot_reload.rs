@@ -1,7 +1,7 @@
 //! Hot reload on the real arena: plugins dropped into a watched folder, pipelines and the
 //! contestants file edited the way editors save them (a temporary file renamed over the
-//! old one), broken saves, bursts of writes, removals, and a run that keeps the plugins it
-//! started with while they change under it.
+//! old one), broken saves, bursts of writes, removals, a replaced folder, and a run that
+//! keeps the plugins it started with while they change under it.
 
 mod common;
 
@@ -227,6 +227,16 @@ async fn saved_plugins_pipelines_and_contestants_go_live_and_broken_saves_keep_t
             Some("provider plugin `example-provider` is not loaded")
         );
     }
+
+    // The whole folder replaced (its inode gone, so no event reaches the old watch): the
+    // periodic rescan finds the new one.
+    std::fs::remove_dir_all(&folders.plugins).unwrap();
+    std::fs::create_dir_all(&folders.plugins).unwrap();
+    save(&provider, &built("example-provider"));
+    until(&arena, "the plugin in the replaced folder", |c| {
+        c.plugins.providers.contains_key("example-provider")
+    })
+    .await;
     arena.stop_all("test over").await;
 }
 

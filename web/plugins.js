@@ -27,7 +27,8 @@ async function load() {
     return;
   }
 
-  shownVersion = plugins.version;
+  shownVersion = JSON.stringify(plugins);
+  document.getElementById("page-error").textContent = "";
   document.getElementById("catalog-version").textContent =
     plugins.version === 0 ? "as loaded at start" : `reloaded ${plugins.version} time${plugins.version === 1 ? "" : "s"} since start`;
   const errors = [...plugins.plugin_errors, ...plugins.pipeline_errors];
@@ -62,7 +63,9 @@ let shownVersion = null;
 async function follow() {
   try {
     const plugins = await api("/api/plugins");
-    if (plugins.version !== shownVersion) await load();
+    // The whole answer, not only the reload counter: a restarted server counts from 0 again.
+    const seen = JSON.stringify(plugins);
+    if (seen !== shownVersion) await load();
   } catch {
     // The next tick tries again; a page that cannot reach the arena said so on load.
   }

@@ -55,12 +55,39 @@ const MINING_MARKERS: &[&str] = &[
 pub fn check(files: &[(&str, &str)]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (path, text) in files {
+        if *path == "package.json" {
+            check_install_scripts(text, &mut findings);
+        }
         if !SOURCE_EXTENSIONS.iter().any(|ext| path.ends_with(ext)) {
             continue;
         }
         check_file(path, text, &mut findings);
     }
     findings
+}
+
+/// The project's own install hooks run inside the install container before any check of
+/// the code they call: a website needs none, so any is refused. (Dependencies' hooks are
+/// theirs, and run in the same locked-down container.)
+fn check_install_scripts(manifest: &str, findings: &mut Vec<Finding>) {
+    for hook in ["preinstall", "install", "postinstall"] {
+        // A line-based look, so a package.json that is not JSON (package-json's to report)
+        // still gets checked.
+        let key = format!("\"{hook}\"");
+        if let Some((number, _)) = manifest.lines().enumerate().find(|(_, line)| {
+            line.trim_start().starts_with(&key) || line.contains(&format!("{key}:"))
+        }) {
+            findings.push(Finding {
+                severity: Severity::Error,
+                path: "package.json".into(),
+                line: number as u32 + 1,
+                message: format!(
+                    "package.json has a {key} script, which npm runs while installing; a \
+                     website needs none, and the arena refuses them"
+                ),
+            });
+        }
+    }
 }
 
 fn check_file(path: &str, text: &str, findings: &mut Vec<Finding>) {
@@ -75,12 +102,14 @@ fn check_file(path: &str, text: &str, findings: &mut Vec<Finding>) {
     let fetches =
         text.contains("fetch(") || text.contains("axios") || text.contains("XMLHttpRequest");
     for (number, line) in text.lines().enumerate() {
+        let code = code_of(line);
+
         // The environment.
-        for name in env_reads(line) {
-            if SECRET_WORDS
-                .iter()
-                .any(|word| name.to_ascii_uppercase().contains(word))
-            {
+        for name in env_reads(&code) {
+            if harmless_variable(name) {
+                continue;
+            }
+            if looks_secret(name) {
                 found(
                     Severity::Error,
                     number,
@@ -89,7 +118,7 @@ fn check_file(path: &str, text: &str, findings: &mut Vec<Finding>) {
                          has none to read, and code that looks for them is refused"
                     ),
                 );
-            } else if !harmless_variable(name) {
+            } else {
                 found(
                     Severity::Warning,
                     number,
@@ -100,7 +129,7 @@ fn check_file(path: &str, text: &str, findings: &mut Vec<Finding>) {
                 );
             }
         }
-        if let Some(whole) = whole_environment(line) {
+        if let Some(whole) = whole_environment(&code) {
             found(
                 Severity::Error,
                 number,
@@ -112,15 +141,16 @@ fn check_file(path: &str, text: &str, findings: &mut Vec<Finding>) {
         }
 
         // Processes.
-        let lower = line.to_ascii_lowercase();
-        if (line.contains("\"child_process\"")
-            || line.contains("'child_process'")
-            || line.contains("\"node:child_process\"")
-            || line.contains("'node:child_process'")
-            || line.contains("`child_process`"))
-            || line.contains("Bun.spawn")
-            || line.contains("Deno.Command")
-        {
+        let spawns = ["child_process", "node:child_process"].iter().any(|name| {
+            ['"', '\'', '`']
+                .iter()
+                .any(|quote| code.contains(&format!("{quote}{name}{quote}")))
+        }) || code.contains("Bun.spawn")
+            || code.contains("Deno.Command")
+            // The name in pieces, as code that means to slip past a check like this writes it.
+            || code.contains("\"child_\"+")
+            || code.contains("'child_'+");
+        if spawns {
             found(
                 Severity::Error,
                 number,
@@ -131,6 +161,7 @@ fn check_file(path: &str, text: &str, findings: &mut Vec<Finding>) {
         }
 
         // Mining.
+        let lower = line.to_ascii_lowercase();
         if let Some(marker) = MINING_MARKERS.iter().find(|marker| lower.contains(*marker)) {
             found(
                 Severity::Error,
@@ -140,9 +171,9 @@ fn check_file(path: &str, text: &str, findings: &mut Vec<Finding>) {
         }
 
         // Remote code.
-        if line.contains("import(\"http")
-            || line.contains("import('http")
-            || line.contains("import(`http")
+        if ["import(\"http", "import('http", "import(`http"]
+            .iter()
+            .any(|form| code.contains(form))
         {
             found(
                 Severity::Error,
@@ -152,7 +183,13 @@ fn check_file(path: &str, text: &str, findings: &mut Vec<Finding>) {
                     .into(),
             );
         }
-        let evaluates = has_call(line, "eval") || line.contains("new Function(");
+        // In a file that fetches, any way of reaching eval counts (`window.eval(`,
+        // `(0, eval)(`, `Function(` with or without `new`); elsewhere only plain calls warn.
+        let evaluates = if fetches {
+            code.contains("eval(") || code.contains("eval)(") || has_call(&code, "Function")
+        } else {
+            has_call(&code, "eval") || code.contains("newFunction(")
+        };
         if evaluates {
             if fetches {
                 found(
@@ -173,10 +210,49 @@ fn check_file(path: &str, text: &str, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Variable names read as `process.env.NAME` or `process.env["NAME"]` on one line.
-fn env_reads(line: &str) -> Vec<&str> {
+/// Whether a variable name looks like a credential: one of its `_`-separated words is a
+/// secret word (`OPENAI_API_KEY`, `DB_PASSWORD`), so `AUTHOR` or `MONKEY` are not.
+fn looks_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper.ends_with("APIKEY")
+        || upper.split('_').any(|part| {
+            SECRET_WORDS
+                .iter()
+                .any(|word| part == *word || part.strip_suffix('S') == Some(word))
+        })
+}
+
+/// A line as code: JSX text (between `>` and `<`, where prose about `process.env` lives)
+/// removed, whitespace dropped (so `process .env` reads as `process.env`) and optional
+/// chaining folded (`process.env?.X` is `process.env.X`).
+fn code_of(line: &str) -> String {
+    let mut code = String::with_capacity(line.len());
+    let mut in_text = false;
+    let mut previous = ' ';
+    for c in line.chars() {
+        match c {
+            // `=>` is an arrow, not the end of a tag.
+            '>' if !in_text && previous != '=' => {
+                code.push(c);
+                in_text = true;
+            }
+            '<' | '{' if in_text => {
+                in_text = false;
+                code.push(c);
+            }
+            _ if in_text => {}
+            c if c.is_whitespace() => {}
+            c => code.push(c),
+        }
+        previous = c;
+    }
+    code.replace("?.", ".")
+}
+
+/// Variable names read as `process.env.NAME` or `process.env["NAME"]` in `code`.
+fn env_reads(code: &str) -> Vec<&str> {
     let mut names = Vec::new();
-    let mut rest = line;
+    let mut rest = code;
     while let Some(at) = rest.find("process.env") {
         let after = &rest[at + "process.env".len()..];
         let name = if let Some(dotted) = after.strip_prefix('.') {
@@ -184,14 +260,8 @@ fn env_reads(line: &str) -> Vec<&str> {
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .unwrap_or(dotted.len());
             &dotted[..end]
-        } else if let Some(quoted) = after
-            .strip_prefix("[\"")
-            .or_else(|| after.strip_prefix("['"))
-        {
-            let end = quoted.find(['"', '\'']).unwrap_or(0);
-            &quoted[..end]
         } else {
-            ""
+            bracketed_literal(after).unwrap_or("")
         };
         if !name.is_empty() {
             names.push(name);
@@ -201,18 +271,35 @@ fn env_reads(line: &str) -> Vec<&str> {
     names
 }
 
-/// How a line reads the environment as a whole, if it does: any use of `process.env` that
-/// is not followed by a fixed name (`.NAME`, `["NAME"]`), e.g. `Object.keys(process.env)`,
-/// `{ ...process.env }`, `process.env[name]` or passing the object on.
-fn whole_environment(line: &str) -> Option<String> {
-    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.match_indices("process.env").find_map(|(at, _)| {
-        let after = &compact[at + "process.env".len()..];
-        let named = after.starts_with('.') || after.starts_with("[\"") || after.starts_with("['");
-        if named {
+/// `["NAME"]` (or `['NAME']`) at the start of `text`: one literal and nothing else, so
+/// `["OPENAI" + "_API_KEY"]` is not mistaken for a read of `OPENAI`.
+fn bracketed_literal(text: &str) -> Option<&str> {
+    let quote = text
+        .strip_prefix('[')?
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\''))?;
+    let inner = &text[2..];
+    let end = inner.find(quote)?;
+    inner[end + 1..].starts_with(']').then(|| &inner[..end])
+}
+
+/// How `code` reads the environment as a whole, if it does: any use of `process.env` not
+/// followed by a fixed name (`Object.keys(process.env)`, `{ ...process.env }`,
+/// `process.env[name]`, passing the object on), `process["env"]`, or destructuring it.
+fn whole_environment(code: &str) -> Option<String> {
+    if code.contains("process[") {
+        return Some("process[...]".into());
+    }
+    if code.contains("}=process;") || code.ends_with("}=process") || code.contains("}=process,") {
+        return Some("destructured from process".into());
+    }
+    code.match_indices("process.env").find_map(|(at, _)| {
+        let after = &code[at + "process.env".len()..];
+        if after.starts_with('.') || bracketed_literal(after).is_some() {
             return None;
         }
-        let before = &compact[..at];
+        let before = &code[..at];
         let form = [
             ("Object.keys(", "Object.keys(process.env)"),
             ("Object.entries(", "Object.entries(process.env)"),
@@ -232,11 +319,11 @@ fn whole_environment(line: &str) -> Option<String> {
     })
 }
 
-/// Whether `line` calls `name(` as a function of its own (not `.name(` or `xname(`).
-fn has_call(line: &str, name: &str) -> bool {
+/// Whether `code` calls `name(` as a function of its own (not `.name(` or `xname(`).
+fn has_call(code: &str, name: &str) -> bool {
     let call = format!("{name}(");
-    line.match_indices(&call).any(|(at, _)| {
-        line[..at]
+    code.match_indices(&call).any(|(at, _)| {
+        code[..at]
             .chars()
             .next_back()
             .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '$'))
@@ -315,6 +402,49 @@ mod tests {
         );
         // Without a fetch, eval is only a warning; `.eval(` is some other method.
         assert!(errors(&[("app/page.js", "eval('1 + 1'); math.eval(x);")]).is_empty());
+    }
+
+    #[test]
+    fn ordinary_sites_pass_public_names_prose_and_lookalike_words() {
+        let page = "const maps = process.env.NEXT_PUBLIC_MAPS_API_KEY;\n\
+                    const who = process.env.NEXT_PUBLIC_AUTHOR;\n\
+                    const mode = process.env?.NODE_ENV;\n\
+                    const m = process.env.MONKEY_COUNT;\n\
+                    <p>Configuration is read from process.env at run time.</p>\n\
+                    <p>Never call require(\"child_process\") in a page.</p>\n\
+                    const double = (n) => n * 2;\n";
+        assert_eq!(errors(&[("app/page.js", page)]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_usual_ways_around_are_caught() {
+        for line in [
+            "const env = process[\"env\"];",
+            "const { env } = process;",
+            "const k = process.env[\"OPENAI\" + \"_API_KEY\"];",
+            "const k = process .env.ANTHROPIC_API_KEY;",
+            "const cp = require(\"child_\" + \"process\");",
+            "const mod = await import( \"https://cdn.example/x.js\");",
+        ] {
+            assert_eq!(errors(&[("lib/a.js", line)]).len(), 1, "{line}");
+        }
+        let fetched = "const code = await (await fetch(url)).text();\n";
+        for call in [
+            "window.eval(code);",
+            "(0, eval)(code);",
+            "Function(code)();",
+        ] {
+            let text = format!("{fetched}{call}\n");
+            assert_eq!(errors(&[("app/page.js", &text)]).len(), 1, "{call}");
+        }
+    }
+
+    #[test]
+    fn install_hooks_of_the_project_are_refused() {
+        let manifest = "{\n  \"scripts\": {\n    \"postinstall\": \"node -e \\\"require('child_process')\\\"\",\n    \"build\": \"next build\"\n  }\n}\n";
+        let found = errors(&[("package.json", manifest)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("package.json:3: package.json has a \"postinstall\" script"));
     }
 
     #[test]

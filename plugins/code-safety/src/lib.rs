@@ -18,8 +18,14 @@
 //! Warnings: other `process.env` reads (the site runs with no configuration, so they are
 //! undefined), and `eval` / `new Function` on anything else.
 //!
-//! Only source files are read (`.js .jsx .ts .tsx .mjs .cjs`); text inside comments counts,
-//! which errs on the side of refusing. No edits. Setting `refuse` = `true` (default) or
+//! - the project's own install hooks (`preinstall`, `install`, `postinstall` scripts in
+//!   `package.json`), which npm runs before anything checks the code they call.
+//!
+//! Source files are read line by line (`.js .jsx .ts .tsx .mjs .cjs`), as code with JSX text
+//! left out and whitespace ignored; comments count, which errs on the side of refusing. This
+//! is a heuristic that stops the plain and the lazily disguised cases; code determined to
+//! hide can get past it, which is why every stage also runs in a locked-down container with
+//! no secrets and no network. No edits. Setting `refuse` = `true` (default) or
 //! `false`, which turns the errors into warnings for a pipeline that studies such code.
 
 pub mod check;

@@ -57,9 +57,18 @@ fn line_of(text: &str, offset: usize) -> u32 {
     text[..offset].matches('\n').count() as u32 + 1
 }
 
-/// `import { A, B as C } from "next/font/google"` statements: their byte range and the
-/// imported (not local) names.
-fn google_font_imports(text: &str) -> Vec<(std::ops::Range<usize>, Vec<String>)> {
+/// One name a `next/font/google` import brings in: the font (`Inter`) and what the file
+/// calls it (`FontSans` in `Inter as FontSans`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FontName {
+    imported: String,
+    local: String,
+}
+
+/// `import { A, B as C } from "next/font/google"` statements: the specifier's byte range
+/// and the names. Only real named-import statements count, so the module's name in prose
+/// or an `export ... from` is left alone.
+fn google_font_imports(text: &str) -> Vec<(std::ops::Range<usize>, Vec<FontName>)> {
     let mut found = Vec::new();
     for quote in ['"', '\''] {
         let specifier = format!("{quote}{GOOGLE_FONTS}{quote}");
@@ -67,15 +76,30 @@ fn google_font_imports(text: &str) -> Vec<(std::ops::Range<usize>, Vec<String>)>
             let Some(start) = text[..at].rfind("import") else {
                 continue;
             };
-            let clause = &text[start + "import".len()..at];
-            let names = match (clause.find('{'), clause.find('}')) {
-                (Some(open), Some(close)) if open < close => clause[open + 1..close]
-                    .split(',')
-                    .filter_map(|part| part.split_whitespace().next())
-                    .map(str::to_owned)
-                    .collect(),
-                _ => Vec::new(),
+            let clause = text[start + "import".len()..at].trim();
+            let Some(names) = clause
+                .strip_suffix("from")
+                .map(str::trim)
+                .and_then(|braced| braced.strip_prefix('{'))
+                .and_then(|braced| braced.strip_suffix('}'))
+            else {
+                continue;
             };
+            if names.contains(['{', '}', ';']) {
+                continue;
+            }
+            let names = names
+                .split(',')
+                .filter_map(|part| {
+                    let mut words = part.split_whitespace();
+                    let imported = words.next()?.to_owned();
+                    let local = match (words.next(), words.next()) {
+                        (Some("as"), Some(local)) => local.to_owned(),
+                        _ => imported.clone(),
+                    };
+                    Some(FontName { imported, local })
+                })
+                .collect();
             found.push((at + 1..at + 1 + GOOGLE_FONTS.len(), names));
         }
     }
@@ -101,7 +125,8 @@ fn refuse_google_fonts(files: &[(&str, &str)], outcome: &mut Outcome) {
 }
 
 fn rewrite_google_fonts(files: &[(&str, &str)], outcome: &mut Outcome) {
-    let mut fonts: Vec<String> = Vec::new();
+    // Font (imported name) to the CSS variable its call asked for, if any.
+    let mut fonts: Vec<(String, Option<String>)> = Vec::new();
     let mut typescript = false;
     for (path, text) in files.iter().filter(|(path, _)| is_source(path)) {
         let imports = google_font_imports(text);
@@ -117,18 +142,23 @@ fn rewrite_google_fonts(files: &[(&str, &str)], outcome: &mut Outcome) {
         };
         let mut rewritten = (*text).to_owned();
         // From the end, so earlier ranges stay valid.
-        for (range, names) in imports.iter().rev() {
+        for (range, _) in imports.iter().rev() {
             rewritten.replace_range(range.clone(), &format!("{to_root}{FALLBACK_DIR}/google"));
-            for name in names {
-                if !fonts.contains(name) {
-                    fonts.push(name.clone());
+        }
+        let mut families = Vec::new();
+        for name in imports.iter().flat_map(|(_, names)| names) {
+            families.push(family(&name.imported));
+            let variable = call_options(text, &name.local)
+                .and_then(|options| quoted_after(options, "variable"));
+            match fonts.iter_mut().find(|(font, _)| *font == name.imported) {
+                Some((_, known)) => {
+                    if known.is_none() {
+                        *known = variable;
+                    }
                 }
+                None => fonts.push((name.imported.clone(), variable)),
             }
         }
-        let families: Vec<String> = imports
-            .iter()
-            .flat_map(|(_, names)| names.iter().map(|name| family(name)))
-            .collect();
         outcome.findings.push(Finding {
             severity: Severity::Warning,
             path: Some((*path).to_owned()),
@@ -153,70 +183,77 @@ fn rewrite_google_fonts(files: &[(&str, &str)], outcome: &mut Outcome) {
         return;
     }
 
-    // CSS variables asked for (`variable: "--font-inter"`); defined globally where the app
-    // router allows a module to import global CSS (the pages router does not).
-    let app_router = !files
-        .iter()
-        .any(|(path, _)| path.starts_with("pages/") || path.starts_with("src/pages/"));
-    let mut variables: Vec<(String, String)> = Vec::new();
-    for (_, text) in files.iter().filter(|(path, _)| is_source(path)) {
-        for font in &fonts {
-            for call in text.match_indices(&format!("{font}(")) {
-                let options = &text[call.0
-                    ..text[call.0..]
-                        .find(')')
-                        .map_or(text.len(), |end| call.0 + end)];
-                if let Some(variable) = quoted_after(options, "variable") {
-                    if !variables.iter().any(|(name, _)| *name == variable) {
-                        variables.push((variable, stack(font)));
-                    }
-                }
-            }
+    // A CSS Module (allowed by both routers, unlike global CSS) gives each font a class
+    // that sets its stack and one that defines the variable its call asked for, as
+    // next/font's own classes do.
+    let mut css = String::from(
+        "/* Written by the arena in place of next/font/google: local font stacks. */\n",
+    );
+    for (font, variable) in &fonts {
+        css.push_str(&format!(".{font} {{ font-family: {}; }}\n", stack(font)));
+        if let Some(variable) = variable {
+            css.push_str(&format!(
+                ".{font}_variable {{ {variable}: {}; }}\n",
+                stack(font)
+            ));
         }
     }
-    let use_css = app_router && !variables.is_empty();
-
     let mut module = String::from(
         "// Written by the arena in place of next/font/google, which downloads fonts from\n\
          // Google while `next build` runs; this arena's builds reach only the npm registry.\n\
          // Each font becomes a local font stack: the family if the visitor has it, then the\n\
-         // system's.\n",
+         // system's.\n\
+         import styles from \"./google.module.css\";\n",
     );
-    if use_css {
-        module.push_str("import \"./google.css\";\n");
-    }
     if typescript {
         module.push_str(
             "\ntype LocalFont = { className: string; variable: string; style: { fontFamily: string } };\n\n\
-             function font(fontFamily: string): (options?: unknown) => LocalFont {\n\
-             \x20 return () => ({ className: \"\", variable: \"\", style: { fontFamily } });\n}\n\n",
+             function font(name: string, fontFamily: string): (options?: unknown) => LocalFont {\n\
+             \x20 return () => ({\n\
+             \x20   className: styles[name] ?? \"\",\n\
+             \x20   variable: styles[`${name}_variable`] ?? \"\",\n\
+             \x20   style: { fontFamily },\n\
+             \x20 });\n}\n\n",
         );
     } else {
         module.push_str(
-            "\nfunction font(fontFamily) {\n\
-             \x20 return () => ({ className: \"\", variable: \"\", style: { fontFamily } });\n}\n\n",
+            "\nfunction font(name, fontFamily) {\n\
+             \x20 return () => ({\n\
+             \x20   className: styles[name] ?? \"\",\n\
+             \x20   variable: styles[`${name}_variable`] ?? \"\",\n\
+             \x20   style: { fontFamily },\n\
+             \x20 });\n}\n\n",
         );
     }
-    for name in &fonts {
-        module.push_str(&format!("export const {name} = font({:?});\n", stack(name)));
+    for (font, _) in &fonts {
+        module.push_str(&format!(
+            "export const {font} = font({font:?}, {:?});\n",
+            stack(font)
+        ));
     }
     let extension = if typescript { "ts" } else { "js" };
     outcome.writes.push(Write {
         path: format!("{FALLBACK_DIR}/google.{extension}"),
         contents: module,
     });
-    if use_css {
-        let mut css =
-            String::from("/* The CSS variables next/font/google would have defined. */\n:root {\n");
-        for (variable, stack) in &variables {
-            css.push_str(&format!("  {variable}: {stack};\n"));
-        }
-        css.push_str("}\n");
-        outcome.writes.push(Write {
-            path: format!("{FALLBACK_DIR}/google.css"),
-            contents: css,
-        });
-    }
+    outcome.writes.push(Write {
+        path: format!("{FALLBACK_DIR}/google.module.css"),
+        contents: css,
+    });
+}
+
+/// The argument text of the first call `local(...)` in `text`, with `local` standing alone
+/// (so `Inter(` does not match `xInter(`).
+fn call_options<'a>(text: &'a str, local: &str) -> Option<&'a str> {
+    let call = format!("{local}(");
+    let (at, _) = text.match_indices(&call).find(|(at, _)| {
+        text[..*at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))
+    })?;
+    let rest = &text[at + call.len()..];
+    Some(&rest[..rest.find(')').unwrap_or(rest.len())])
 }
 
 /// The value of `key: "..."` in `text`, if written with a literal.
@@ -367,7 +404,7 @@ mod tests {
             [
                 "app/layout.js",
                 "arena-fonts/google.js",
-                "arena-fonts/google.css"
+                "arena-fonts/google.module.css"
             ]
         );
         assert!(
@@ -376,15 +413,39 @@ mod tests {
             )
         );
         let module = &outcome.writes[1].contents;
-        assert!(module.contains("import \"./google.css\";"));
-        assert!(module.contains("export const Inter = font(\"\\\"Inter\\\", system-ui"));
+        assert!(module.contains("import styles from \"./google.module.css\";"));
+        assert!(module.contains("export const Inter = font(\"Inter\", \"\\\"Inter\\\", system-ui"));
+        assert!(module.contains(
+            "export const Roboto_Mono = font(\"Roboto_Mono\", \"\\\"Roboto Mono\\\", ui-monospace"
+        ));
+        let css = &outcome.writes[2].contents;
         assert!(
-            module.contains("export const Roboto_Mono = font(\"\\\"Roboto Mono\\\", ui-monospace")
+            css.contains(".Inter { font-family: \"Inter\", system-ui"),
+            "{css}"
         );
-        assert_eq!(
-            outcome.writes[2].contents,
-            "/* The CSS variables next/font/google would have defined. */\n:root {\n  \
-             --font-inter: \"Inter\", system-ui, -apple-system, \"Segoe UI\", Roboto, sans-serif;\n}\n"
+        assert!(
+            css.contains(".Inter_variable { --font-inter: \"Inter\""),
+            "{css}"
+        );
+        assert!(
+            css.contains(".Roboto_Mono { font-family: \"Roboto Mono\", ui-monospace"),
+            "{css}"
+        );
+        assert!(!css.contains("Roboto_Mono_variable"), "{css}");
+    }
+
+    #[test]
+    fn an_aliased_font_keeps_its_variable_and_prose_is_left_alone() {
+        let text = "import { Inter as FontSans } from \"next/font/google\";\n\
+                    const fontSans = FontSans({ subsets: [\"latin\"], variable: \"--font-sans\" });\n\
+                    const note = \"we used to import from 'next/font/google'\";\n";
+        let outcome = check(&[("app/layout.tsx", text)], Fonts::Rewrite);
+        let css = &outcome.writes.last().unwrap().contents;
+        assert!(css.contains(".Inter_variable { --font-sans: "), "{css}");
+        assert!(
+            outcome.writes[0]
+                .contents
+                .contains("we used to import from 'next/font/google'")
         );
     }
 
@@ -400,7 +461,7 @@ mod tests {
         assert_eq!(outcome.writes[1].path, "arena-fonts/google.ts");
         assert!(outcome.writes[1].contents.contains("type LocalFont"));
         assert!(outcome.writes[1].contents.contains("Georgia"));
-        assert_eq!(outcome.writes.len(), 2, "no variables, no CSS");
+        assert_eq!(outcome.writes.len(), 3);
     }
 
     #[test]

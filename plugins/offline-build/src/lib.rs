@@ -5,9 +5,10 @@
 //!
 //! - `next/font/google` fetches each font from fonts.googleapis.com during `next build`.
 //!   With `fonts = "rewrite"` (default) the import is pointed at a module the arena writes,
-//!   `arena-fonts/google.js` (`.ts` in a TypeScript project), which gives each font a local
-//!   font stack (the family if installed, then the system's) and, in the app router, defines
-//!   the CSS variables the code asked for; a warning names each rewritten file. With
+//!   `arena-fonts/google.js` (`.ts` in a TypeScript project) and its CSS Module, which give
+//!   each font a class with a local font stack (the family if installed, then the system's)
+//!   and a class defining the CSS variable the code asked for, as next/font's own classes
+//!   do; a warning names each rewritten file. With
 //!   `fonts = "refuse"` the run fails at validation with the reason.
 //! - `package.json` scripts that run while installing or building (`preinstall`,
 //!   `install`, `postinstall`, `prepare`, `prebuild`, `build`, `postbuild`) and call `curl`,
