@@ -19,6 +19,11 @@ const BUNDLED: &[&str] = &[
     "code-safety",
     "offline-build",
     "build-health",
+    "page-weight",
+    "console-errors",
+    "accessibility",
+    "mobile-layout",
+    "prompt-adherence",
 ];
 
 fn main() {

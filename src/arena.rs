@@ -247,6 +247,31 @@ impl RunHandle {
 pub const MAX_CONTESTANTS: usize = 6;
 
 /// Run ids double as DNS labels in preview host names: lowercase letters and digits.
+/// What page scorers read: the page as each screenshot viewport saw it.
+fn page_report(record: &RunRecord, prompt: &str) -> plugin::PageReport {
+    plugin::PageReport {
+        prompt: prompt.to_owned(),
+        pages: record
+            .screenshots
+            .iter()
+            .map(|shot| plugin::PageFacts {
+                viewport: shot.viewport.clone(),
+                width: shot.width,
+                height: shot.height,
+                transfer_bytes: shot.page.transfer_bytes,
+                requests: shot.page.requests,
+                overflow_px: shot.page.overflow_px,
+                text: shot.page.text.clone(),
+                images_without_alt: shot.page.images_without_alt.clone(),
+                headings: shot.page.headings.clone(),
+                unlabelled_fields: shot.page.unlabelled_fields.clone(),
+                low_contrast: shot.page.low_contrast.clone(),
+                console_errors: shot.console_errors.clone(),
+            })
+            .collect(),
+    }
+}
+
 fn new_id() -> String {
     const ALPHABET: [char; 36] = [
         'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r',
@@ -884,6 +909,7 @@ impl Arena {
                 console_errors: shot.console_errors,
                 failed_requests: shot.failed_requests,
                 timed_out_waiting: shot.timed_out_waiting,
+                page: shot.page,
             })
             .collect();
         Ok(())
@@ -904,6 +930,7 @@ impl Arena {
             run.enter(Status::Scoring);
         }
         let report = self.scorer_report(&run.snapshot(), succeeded, prompt, generated);
+        let pages = page_report(&run.snapshot(), prompt);
         let mut scores = Vec::new();
         for step in &pipeline.scorers {
             let Some(scorer) = run.catalog.plugins.scorers.get(&step.plugin) else {
@@ -911,7 +938,7 @@ impl Arena {
                 continue;
             };
             match scorer
-                .score(&report, &step.settings(), &pipeline.plugin_limits)
+                .score(&report, &pages, &step.settings(), &pipeline.plugin_limits)
                 .await
             {
                 Ok(metrics) => scores.extend(metrics),

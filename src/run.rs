@@ -92,6 +92,8 @@ pub struct Screenshot {
     pub console_errors: Vec<String>,
     pub failed_requests: Vec<String>,
     pub timed_out_waiting: bool,
+    /// What the page showed at this viewport, for page scorers.
+    pub page: crate::screenshot::PageFacts,
 }
 
 #[derive(Debug, Clone, Serialize)]

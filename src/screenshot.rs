@@ -66,7 +66,8 @@ use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
 use chromiumoxide::cdp::browser_protocol::log::{EventEntryAdded, LogEntryLevel};
 use chromiumoxide::cdp::browser_protocol::network::{
-    EventLoadingFailed, EventRequestWillBeSent, EventResponseReceived, RequestId,
+    EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, EventResponseReceived,
+    RequestId,
 };
 use chromiumoxide::cdp::browser_protocol::page::{CaptureScreenshotFormat, StopLoadingParams};
 use chromiumoxide::cdp::browser_protocol::target::{
@@ -171,7 +172,32 @@ pub struct Shot {
     pub failed_requests: Vec<String>,
     /// The load event had not fired when the wait ran out; the shot was taken anyway.
     pub timed_out_waiting: bool,
+    /// What the page showed, for page scorers.
+    pub page: PageFacts,
 }
+
+/// What one load of a page showed, beyond its picture: gathered by `page_probe.js` in the
+/// page, plus what the network events said. Facts, not judgements.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct PageFacts {
+    /// Bytes transferred (encoded, headers included) by requests that finished.
+    pub transfer_bytes: u64,
+    pub requests: u32,
+    /// How far the document is wider than the viewport, in CSS pixels.
+    pub overflow_px: u32,
+    /// The visible text, at most 64 KiB.
+    pub text: String,
+    pub images_without_alt: Vec<String>,
+    /// In document order, as `h2: text`.
+    pub headings: Vec<String>,
+    pub unlabelled_fields: Vec<String>,
+    /// Text under 4.5:1 contrast with its background, as `text (2.1:1)`.
+    pub low_contrast: Vec<String>,
+}
+
+/// The script that gathers [`PageFacts`] in the page.
+const PAGE_PROBE: &str = include_str!("page_probe.js");
 
 /// Why a screenshot could not be taken.
 #[derive(Debug, thiserror::Error)]
@@ -625,6 +651,25 @@ async fn capture_in_context(
         let _stop = stop;
         let loaded = load(&page, url, timeout).await?;
 
+        // A page that breaks the probe (it can redefine anything) costs its facts, not its
+        // screenshot.
+        let probed = tokio::time::timeout(Duration::from_secs(5), page.evaluate(PAGE_PROBE)).await;
+        let facts = match probed {
+            Ok(Ok(result)) => result
+                .into_value::<String>()
+                .ok()
+                .and_then(|json| serde_json::from_str::<PageFacts>(&json).ok())
+                .unwrap_or_default(),
+            Ok(Err(error)) => {
+                debug!(%error, url, "The page probe failed.");
+                PageFacts::default()
+            }
+            Err(_) => {
+                debug!(url, "The page probe did not answer within 5 s.");
+                PageFacts::default()
+            }
+        };
+
         let shooting = Instant::now();
         let png = step(
             "take the screenshot",
@@ -640,10 +685,12 @@ async fn capture_in_context(
 
         // One more round trip: events sent before its answer have reached the collector.
         let _ = tokio::time::timeout(Duration::from_secs(2), instance.browser.version()).await;
-        Ok::<_, ScreenshotError>((loaded, png, shot_millis))
+        Ok::<_, ScreenshotError>((loaded, png, shot_millis, facts))
     };
     let (outcome, findings) = tokio::join!(load_and_shoot, events.collect(stopped));
-    let (loaded, png, shot_millis) = outcome?;
+    let (loaded, png, shot_millis, mut facts) = outcome?;
+    facts.transfer_bytes = findings.transfer_bytes;
+    facts.requests = findings.finished_requests;
 
     let path = out_dir.join(format!("{}.png", viewport.name));
     write_atomically(&path, &png).await?;
@@ -657,6 +704,7 @@ async fn capture_in_context(
         console_errors: findings.console_errors.finish(),
         failed_requests: findings.failed_requests.finish(),
         timed_out_waiting: loaded.timed_out,
+        page: facts,
     };
     debug!(
         url,
@@ -791,6 +839,7 @@ struct PageEvents {
     requests: EventStream<EventRequestWillBeSent>,
     responses: EventStream<EventResponseReceived>,
     failures: EventStream<EventLoadingFailed>,
+    finished: EventStream<EventLoadingFinished>,
 }
 
 impl PageEvents {
@@ -802,6 +851,7 @@ impl PageEvents {
             requests: page.event_listener().await?,
             responses: page.event_listener().await?,
             failures: page.event_listener().await?,
+            finished: page.event_listener().await?,
         })
     }
 
@@ -815,6 +865,7 @@ impl PageEvents {
                 Some(event) = self.requests.next() => findings.request_sent(&event),
                 Some(event) = self.responses.next() => findings.response_received(&event),
                 Some(event) = self.failures.next() => findings.loading_failed(&event),
+                Some(event) = self.finished.next() => findings.loading_finished(&event),
                 Some(event) = self.console.next() => findings.console_called(&event),
                 Some(event) = self.exceptions.next() => findings.exception_thrown(&event),
                 Some(event) = self.log.next() => findings.log_entry(&event),
@@ -834,6 +885,8 @@ struct Findings {
     /// Favicon requests: the browser asks for `/favicon.ico` for its tab strip, on some
     /// pages and not others. A missing one costs the page nothing, so it is not reported.
     favicons: HashSet<RequestId>,
+    transfer_bytes: u64,
+    finished_requests: u32,
 }
 
 impl Findings {
@@ -855,6 +908,11 @@ impl Findings {
             self.failed_requests
                 .push(format!("{}: {}", response.url, status.trim_end()));
         }
+    }
+
+    fn loading_finished(&mut self, event: &EventLoadingFinished) {
+        self.transfer_bytes += event.encoded_data_length.max(0.0) as u64;
+        self.finished_requests += 1;
     }
 
     fn loading_failed(&mut self, event: &EventLoadingFailed) {

@@ -326,6 +326,23 @@ async fn offline_local_and_api_contestants_reach_ready_while_a_broken_build_fail
             "{:?}",
             ready.scores
         );
+        // The page scorers read the page the screenshots loaded: a real first load, a
+        // layout that fits a phone, no errors, words of the prompt on the page.
+        let score = |scorer: &str, name: &str| {
+            ready
+                .scores
+                .iter()
+                .find(|m| m.scorer == scorer && m.name == name)
+                .unwrap_or_else(|| panic!("{id}: no {scorer} {name} in {:?}", ready.scores))
+                .value
+        };
+        assert!(score("page-weight", "first-load-kib") > 5.0);
+        assert!(score("page-weight", "first-load-requests") >= 2.0);
+        assert_eq!(score("mobile-layout", "mobile-fits"), 1.0);
+        assert_eq!(score("console-errors", "console-errors"), 0.0);
+        assert!(score("accessibility", "accessibility-issues") >= 0.0);
+        assert_eq!(score("prompt-adherence", "prompt-words"), 5.0);
+        assert!(score("prompt-adherence", "prompt-coverage") > 0.0);
 
         // The gateway serves the site by its preview host name, sandboxed.
         let public_url = ready.public_url.clone().unwrap();

@@ -59,7 +59,17 @@ async fn every_bundled_plugin_loads_and_describes_itself() {
         ]
     );
     let scorers: Vec<&str> = plugins.scorers.keys().map(String::as_str).collect();
-    assert_eq!(scorers, ["build-health"]);
+    assert_eq!(
+        scorers,
+        [
+            "accessibility",
+            "build-health",
+            "console-errors",
+            "mobile-layout",
+            "page-weight",
+            "prompt-adherence"
+        ]
+    );
 
     let template = &plugins.providers["template"];
     assert!(
@@ -134,7 +144,8 @@ async fn a_broken_or_foreign_component_is_a_load_error_not_a_crash() {
     assert!(
         errors[0].ends_with(
             "exports none of the arena's interfaces (vibe-arena:plugin/provider@0.1.0, \
-        vibe-arena:plugin/validator@0.1.0, vibe-arena:plugin/scorer@0.1.0); it exports []"
+        vibe-arena:plugin/validator@0.1.0, vibe-arena:plugin/scorer@0.1.0, \
+        vibe-arena:plugin/page-scorer@0.1.0); it exports []"
         ),
         "{}",
         errors[0]

@@ -510,3 +510,55 @@ async fn profiles_left_by_a_killed_arena_are_removed_at_launch() {
     std::fs::remove_dir_all(&ours).unwrap();
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_page_probe_reports_what_page_scorers_read() {
+    let base = serve_pages(&[]).await;
+    let browser = launch().await;
+    let out = out_dir();
+    let shots = browser
+        .capture(
+            &format!("{base}/facts.html"),
+            &viewports(),
+            out.path(),
+            LOAD_TIMEOUT,
+        )
+        .await
+        .unwrap();
+    let (desktop, mobile) = (&shots[0].page, &shots[1].page);
+
+    assert_eq!(desktop.images_without_alt, ["/missing-cat.png"]);
+    assert_eq!(
+        desktop.headings,
+        ["h2: Bakery hours", "h4: Sourdough every morning"]
+    );
+    assert_eq!(desktop.unlabelled_fields, ["input type=email"]);
+    assert_eq!(desktop.low_contrast.len(), 1, "{:?}", desktop.low_contrast);
+    assert!(
+        desktop.low_contrast[0].starts_with("Barely readable footnote (1.6:1)"),
+        "{:?}",
+        desktop.low_contrast
+    );
+    assert!(
+        desktop.text.contains("Readable on black"),
+        "{}",
+        desktop.text
+    );
+    // The 2000 px element overflows both viewports, by the viewport's shortfall.
+    assert_eq!(desktop.overflow_px, 2000 - 1440);
+    assert_eq!(mobile.overflow_px, 2000 - 390);
+    // The page and its two (missing) images: three finished requests, and the page's own
+    // bytes at least.
+    let html = std::fs::metadata(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages/facts.html"),
+    )
+    .unwrap()
+    .len();
+    assert!(
+        desktop.transfer_bytes > html,
+        "{} <= {html}",
+        desktop.transfer_bytes
+    );
+    assert!(desktop.requests >= 3, "{}", desktop.requests);
+    browser.close().await;
+}

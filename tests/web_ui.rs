@@ -675,6 +675,26 @@ async fn a_person_starts_a_battle_and_watches_it_live_in_the_browser() {
         .eval("getComputedStyle(document.getElementById('cards')).gridTemplateColumns.split(' ').length")
         .await;
     assert_eq!(columns, 3, "three columns at 1440 px");
+
+    // Below the cards, every run's scores in one table: a column per contestant, and the
+    // ready ones scored by the page scorers from what their page showed.
+    let table: serde_json::Value = tab
+        .eval(
+            "(() => { const t = document.getElementById('battle-scores');
+               const heads = [...t.querySelectorAll('thead th')].map(h => h.textContent);
+               const row = [...t.querySelectorAll('tbody tr')]
+                 .find(r => r.querySelector('th').textContent === 'mobile-fits');
+               return { heads, row: row ? [...row.children].map(c => c.textContent) : null }; })()",
+        )
+        .await;
+    let heads = table["heads"].as_array().unwrap();
+    assert_eq!(heads.len(), 2 + session.run_ids.len(), "{table}");
+    let row = table["row"].as_array().expect("a mobile-fits row");
+    assert_eq!(row[0], "mobile-layout", "{table}");
+    assert!(
+        row.iter().filter(|cell| *cell == "yes").count() >= 2,
+        "{table}"
+    );
     tab.save_screenshot(&artifacts().join("arena-desktop.png"))
         .await;
 

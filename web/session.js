@@ -254,6 +254,8 @@ class Card {
       if (event.reason) this.reason = event.reason;
       this.render();
       this.refresh();
+      // A failed run is scored after it fails, with no event to say so: look once more.
+      if (event.status === "failed") setTimeout(() => this.refresh(), 5000);
       renderSummary();
     }
   }
@@ -474,6 +476,7 @@ class Card {
     this.renderChecks();
     this.renderScores();
     this.render();
+    renderBattleScores();
   }
 
   renderFiles() {
@@ -572,6 +575,36 @@ function formatMetric(metric) {
   if (metric.unit === "bool") return metric.value ? "yes" : "no";
   if (metric.unit === "s") return formatDuration(metric.value * 1000);
   return `${Number(metric.value.toFixed(3))} ${metric.unit}`;
+}
+
+/** Every run's metrics in one table: a row per scorer and metric, a column per contestant. */
+function renderBattleScores() {
+  const table = document.getElementById("battle-scores");
+  const runs = [...cards.values()];
+  const rows = new Map();
+  for (const card of runs) {
+    for (const metric of card.record?.scores || []) {
+      const key = `${metric.scorer}\u0000${metric.name}`;
+      if (!rows.has(key)) rows.set(key, { scorer: metric.scorer, name: metric.name, values: new Map() });
+      rows.get(key).values.set(card.id, metric);
+    }
+  }
+  if (rows.size === 0) {
+    table.replaceChildren(el("caption", { class: "muted", text: "No scores yet." }));
+    return;
+  }
+  table.replaceChildren(
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col", text: "Scorer" }),
+      el("th", { scope: "col", text: "Metric" }),
+      ...runs.map((card) => el("th", { scope: "col", text: card.record?.contestant?.name || card.id })))),
+    el("tbody", {}, ...[...rows.values()].map((row) => el("tr", {},
+      el("td", { text: row.scorer }),
+      el("th", { scope: "row", text: row.name }),
+      ...runs.map((card) => {
+        const metric = row.values.get(card.id);
+        return el("td", { text: metric ? formatMetric(metric) : "–" });
+      })))));
 }
 
 function renderSummary() {

@@ -23,7 +23,10 @@ pub use bindings::types::SourceFile;
 pub use engine::{ContentHash, PluginEngine, content_hash};
 pub use registry::{BUILT_PLUGIN_DIR, BUNDLED, LoadError, PluginSet, PluginSource};
 
-use bindings::{provider as provider_world, provider_api, scorer as scorer_world, scorer_api};
+use bindings::{
+    page_scorer as page_scorer_world, page_scorer_api, provider as provider_world, provider_api,
+    scorer as scorer_world, scorer_api,
+};
 use bindings::{validator as validator_world, validator_api};
 use state::{DeadlineReached, HostState, OutputCapExceeded};
 
@@ -465,6 +468,7 @@ impl ValidatorPlugin {
 }
 
 /// What a scorer is told about a finished run.
+pub use page_scorer_api::{PageFacts, PageReport};
 pub use scorer_api::{PhaseLog, RunReport, ScreenshotInfo, StageTiming};
 
 #[derive(Debug, Clone, Serialize)]
@@ -480,7 +484,14 @@ pub struct ScorerPlugin {
     pub meta: PluginMeta,
     pub info: PluginInfo,
     engine: PluginEngine,
-    pre: scorer_world::ScorerPluginPre<HostState>,
+    pre: ScorerPre,
+}
+
+/// A scorer reads the run (`scorer` world) or the page as the browser saw it
+/// (`page-scorer` world); pipelines list both kinds alike.
+pub(crate) enum ScorerPre {
+    Run(scorer_world::ScorerPluginPre<HostState>),
+    Page(page_scorer_world::PageScorerPluginPre<HostState>),
 }
 
 impl std::fmt::Debug for ScorerPlugin {
@@ -501,20 +512,46 @@ pub enum ScoreError {
 }
 
 impl ScorerPlugin {
+    /// Scores a finished run: `report` for run scorers, `pages` (what the screenshot stage
+    /// saw, one per viewport) for page scorers.
     pub async fn score(
         &self,
         report: &RunReport,
+        pages: &PageReport,
         settings: &[(String, String)],
         limits: &PluginLimits,
     ) -> Result<Vec<Metric>, ScoreError> {
         let mut store = new_store(&self.engine, HostState::new(&self.meta.id, limits), limits);
         let settings = settings.to_vec();
         let call = async {
-            let instance = self.pre.instantiate_async(&mut store).await?;
-            instance
-                .vibe_arena_plugin_scorer()
-                .call_score(&mut store, report, &settings)
-                .await
+            Ok(match &self.pre {
+                ScorerPre::Run(pre) => {
+                    let instance = pre.instantiate_async(&mut store).await?;
+                    instance
+                        .vibe_arena_plugin_scorer()
+                        .call_score(&mut store, report, &settings)
+                        .await?
+                        .map(|metrics| {
+                            metrics
+                                .into_iter()
+                                .map(|m| (m.name, m.value, m.unit))
+                                .collect::<Vec<_>>()
+                        })
+                }
+                ScorerPre::Page(pre) => {
+                    let instance = pre.instantiate_async(&mut store).await?;
+                    instance
+                        .vibe_arena_plugin_page_scorer()
+                        .call_score(&mut store, pages, &settings)
+                        .await?
+                        .map(|metrics| {
+                            metrics
+                                .into_iter()
+                                .map(|m| (m.name, m.value, m.unit))
+                                .collect::<Vec<_>>()
+                        })
+                }
+            })
         };
         let outcome = bounded(call, limits).await;
         let metrics =
@@ -524,11 +561,11 @@ impl ScorerPlugin {
             })?;
         Ok(metrics
             .into_iter()
-            .map(|metric| Metric {
+            .map(|(name, value, unit)| Metric {
                 scorer: self.meta.id.clone(),
-                name: metric.name,
-                value: metric.value,
-                unit: metric.unit,
+                name,
+                value,
+                unit,
             })
             .collect())
     }

@@ -9,8 +9,11 @@ use serde::Serialize;
 use wasmtime::Store;
 use wasmtime::component::types::ComponentItem;
 
+use super::ScorerPre;
 use super::bindings::validator as validator_world;
-use super::bindings::{provider as provider_world, scorer as scorer_world};
+use super::bindings::{
+    page_scorer as page_scorer_world, provider as provider_world, scorer as scorer_world,
+};
 use super::state::HostState;
 use super::{
     PluginEngine, PluginInfo, PluginKind, PluginLimits, PluginMeta, ProviderInfo, ProviderPlugin,
@@ -65,6 +68,7 @@ enum Loaded {
 const PROVIDER_EXPORT: &str = "vibe-arena:plugin/provider@0.1.0";
 const VALIDATOR_EXPORT: &str = "vibe-arena:plugin/validator@0.1.0";
 const SCORER_EXPORT: &str = "vibe-arena:plugin/scorer@0.1.0";
+const PAGE_SCORER_EXPORT: &str = "vibe-arena:plugin/page-scorer@0.1.0";
 
 impl PluginSet {
     /// Loads the bundled plugins, then every `*.wasm` in `dirs` (a file there replaces a
@@ -207,12 +211,15 @@ async fn load(engine: &PluginEngine, source: PluginSource, bytes: &[u8]) -> Resu
         PluginKind::Provider
     } else if exports.iter().any(|name| name == VALIDATOR_EXPORT) {
         PluginKind::Validator
-    } else if exports.iter().any(|name| name == SCORER_EXPORT) {
+    } else if exports
+        .iter()
+        .any(|name| name == SCORER_EXPORT || name == PAGE_SCORER_EXPORT)
+    {
         PluginKind::Scorer
     } else {
         return Err(format!(
             "exports none of the arena's interfaces ({PROVIDER_EXPORT}, {VALIDATOR_EXPORT}, \
-             {SCORER_EXPORT}); it exports [{}]",
+             {SCORER_EXPORT}, {PAGE_SCORER_EXPORT}); it exports [{}]",
             exports.join(", ")
         ));
     };
@@ -275,6 +282,26 @@ async fn load(engine: &PluginEngine, source: PluginSource, bytes: &[u8]) -> Resu
                 pre,
             }))
         }
+        PluginKind::Scorer if exports.iter().any(|name| name == PAGE_SCORER_EXPORT) => {
+            let pre = page_scorer_world::PageScorerPluginPre::new(pre).map_err(type_error)?;
+            let info = describe(&mut store, &limits, async |store: &mut Store<HostState>| {
+                let instance = pre.instantiate_async(&mut *store).await?;
+                instance
+                    .vibe_arena_plugin_page_scorer()
+                    .call_describe(&mut *store)
+                    .await
+            })
+            .await?;
+            let info = PluginInfo::from(info);
+            check_id(&info.id)?;
+            let engine = engine.clone();
+            Ok(Loaded::Scorer(ScorerPlugin {
+                meta: meta(info.id.clone()),
+                info,
+                engine,
+                pre: ScorerPre::Page(pre),
+            }))
+        }
         PluginKind::Scorer => {
             let pre = scorer_world::ScorerPluginPre::new(pre).map_err(type_error)?;
             let info = describe(&mut store, &limits, async |store: &mut Store<HostState>| {
@@ -292,7 +319,7 @@ async fn load(engine: &PluginEngine, source: PluginSource, bytes: &[u8]) -> Resu
                 meta: meta(info.id.clone()),
                 info,
                 engine,
-                pre,
+                pre: ScorerPre::Run(pre),
             }))
         }
     }
