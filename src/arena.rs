@@ -941,7 +941,13 @@ impl Arena {
                 .score(&report, &pages, &step.settings(), &pipeline.plugin_limits)
                 .await
             {
-                Ok(metrics) => scores.extend(metrics),
+                Ok(scored) => {
+                    // What a scorer says about its counts goes with the run, to be checked.
+                    for line in scored.logs {
+                        run.log("score", format!("{}: {}", step.plugin, line.message));
+                    }
+                    scores.extend(scored.metrics);
+                }
                 // A scorer's failure costs the run its scores, not its result.
                 Err(error) => run.log("error", error.to_string()),
             }

@@ -31,10 +31,23 @@
       : field.tagName.toLowerCase());
 
   // WCAG relative luminance and contrast, against the first opaque background up the tree.
+  // Any CSS colour (rgb(), oklch(), color-mix(), color(srgb ...)) as sRGB bytes: painted
+  // on a 1x1 canvas and read back, so every syntax the browser knows is understood alike.
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 1;
+  const paint = canvas.getContext("2d", { willReadFrequently: true });
+  const colours = new Map();
   const rgb = (colour) => {
-    const parts = colour.match(/[\d.]+/g);
-    if (!parts || parts.length < 3) return null;
-    return { r: +parts[0], g: +parts[1], b: +parts[2], a: parts.length > 3 ? +parts[3] : 1 };
+    if (!colour) return null;
+    if (colours.has(colour)) return colours.get(colour);
+    paint.clearRect(0, 0, 1, 1);
+    paint.fillStyle = "#000";
+    paint.fillStyle = colour;
+    paint.fillRect(0, 0, 1, 1);
+    const [r, g, b, alpha] = paint.getImageData(0, 0, 1, 1).data;
+    const parsed = { r, g, b, a: alpha / 255 };
+    colours.set(colour, parsed);
+    return parsed;
   };
   const luminance = ({ r, g, b }) => {
     const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
@@ -65,7 +78,10 @@
     if (!fg || !bg || fg.a < 0.5) continue;
     const [light, dark] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
     const ratio = (light + 0.05) / (dark + 0.05);
-    if (ratio < 4.5) lowContrast.push(`${short(node.textContent)} (${ratio.toFixed(1)}:1)`);
+    // WCAG AA: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold).
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && (+style.fontWeight || 400) >= 700);
+    if (ratio < (large ? 3 : 4.5)) lowContrast.push(`${short(node.textContent)} (${ratio.toFixed(1)}:1)`);
   }
 
   return JSON.stringify({

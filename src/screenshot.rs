@@ -192,7 +192,8 @@ pub struct PageFacts {
     /// In document order, as `h2: text`.
     pub headings: Vec<String>,
     pub unlabelled_fields: Vec<String>,
-    /// Text under 4.5:1 contrast with its background, as `text (2.1:1)`.
+    /// Text under WCAG AA contrast (4.5:1, 3:1 when large) with its background, as
+    /// `text (2.1:1)`.
     pub low_contrast: Vec<String>,
 }
 

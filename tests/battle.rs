@@ -343,6 +343,11 @@ async fn offline_local_and_api_contestants_reach_ready_while_a_broken_build_fail
         assert!(score("accessibility", "accessibility-issues") >= 0.0);
         assert_eq!(score("prompt-adherence", "prompt-words"), 5.0);
         assert!(score("prompt-adherence", "prompt-coverage") > 0.0);
+        // What a page scorer left out, it says in the run's scoring log.
+        if score("prompt-adherence", "prompt-coverage") < 1.0 {
+            let log = ready.logs.get("score").map_or("", String::as_str);
+            assert!(log.contains("prompt-adherence: not on the page: "), "{log}");
+        }
 
         // The gateway serves the site by its preview host name, sandboxed.
         let public_url = ready.public_url.clone().unwrap();

@@ -15,6 +15,7 @@ const PHASES = [
   ["install", "Install log"],
   ["build", "Build log"],
   ["start", "Start log"],
+  ["score", "Scoring log"],
   ["error", "Errors"],
 ];
 /** Which log a stage writes, for the card's live view. */

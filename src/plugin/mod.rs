@@ -502,6 +502,12 @@ impl std::fmt::Debug for ScorerPlugin {
     }
 }
 
+/// A scorer's metrics, and what it logged while scoring (which elements it counted, say).
+pub struct Scored {
+    pub metrics: Vec<Metric>,
+    pub logs: Vec<PluginLogLine>,
+}
+
 /// A scorer can fail on its own terms (an `err` result) as well as by trapping.
 #[derive(Debug, thiserror::Error)]
 pub enum ScoreError {
@@ -520,7 +526,7 @@ impl ScorerPlugin {
         pages: &PageReport,
         settings: &[(String, String)],
         limits: &PluginLimits,
-    ) -> Result<Vec<Metric>, ScoreError> {
+    ) -> Result<Scored, ScoreError> {
         let mut store = new_store(&self.engine, HostState::new(&self.meta.id, limits), limits);
         let settings = settings.to_vec();
         let call = async {
@@ -559,7 +565,7 @@ impl ScorerPlugin {
                 plugin: self.meta.id.clone(),
                 message,
             })?;
-        Ok(metrics
+        let metrics = metrics
             .into_iter()
             .map(|(name, value, unit)| Metric {
                 scorer: self.meta.id.clone(),
@@ -567,7 +573,11 @@ impl ScorerPlugin {
                 value,
                 unit,
             })
-            .collect())
+            .collect();
+        Ok(Scored {
+            metrics,
+            logs: store.into_data().logs,
+        })
     }
 }
 

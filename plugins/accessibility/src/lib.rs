@@ -1,6 +1,6 @@
 //! `accessibility`: basic checks of a run's page as the browser rendered it, at the first
 //! screenshot viewport: images without a text alternative, form fields without a label,
-//! text under 4.5:1 contrast with its background (WCAG AA for body text), a missing `h1`,
+//! text under WCAG AA contrast with its background (4.5:1, or 3:1 for large text), a missing `h1`,
 //! and heading levels that skip (an `h4` straight after an `h2`). Each is a count; the
 //! total is `accessibility-issues`, lower is better.
 
