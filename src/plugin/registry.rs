@@ -282,36 +282,31 @@ async fn load(engine: &PluginEngine, source: PluginSource, bytes: &[u8]) -> Resu
                 pre,
             }))
         }
-        PluginKind::Scorer if exports.iter().any(|name| name == PAGE_SCORER_EXPORT) => {
-            let pre = page_scorer_world::PageScorerPluginPre::new(pre).map_err(type_error)?;
-            let info = describe(&mut store, &limits, async |store: &mut Store<HostState>| {
-                let instance = pre.instantiate_async(&mut *store).await?;
-                instance
-                    .vibe_arena_plugin_page_scorer()
-                    .call_describe(&mut *store)
-                    .await
-            })
-            .await?;
-            let info = PluginInfo::from(info);
-            check_id(&info.id)?;
-            let engine = engine.clone();
-            Ok(Loaded::Scorer(ScorerPlugin {
-                meta: meta(info.id.clone()),
-                info,
-                engine,
-                pre: ScorerPre::Page(pre),
-            }))
-        }
         PluginKind::Scorer => {
-            let pre = scorer_world::ScorerPluginPre::new(pre).map_err(type_error)?;
-            let info = describe(&mut store, &limits, async |store: &mut Store<HostState>| {
-                let instance = pre.instantiate_async(&mut *store).await?;
-                instance
-                    .vibe_arena_plugin_scorer()
-                    .call_describe(&mut *store)
-                    .await
-            })
-            .await?;
+            // Both scorer worlds describe themselves alike; which one decides how it is called.
+            let (info, pre) = if exports.iter().any(|name| name == PAGE_SCORER_EXPORT) {
+                let pre = page_scorer_world::PageScorerPluginPre::new(pre).map_err(type_error)?;
+                let info = describe(&mut store, &limits, async |store: &mut Store<HostState>| {
+                    let instance = pre.instantiate_async(&mut *store).await?;
+                    instance
+                        .vibe_arena_plugin_page_scorer()
+                        .call_describe(&mut *store)
+                        .await
+                })
+                .await?;
+                (info, ScorerPre::Page(pre))
+            } else {
+                let pre = scorer_world::ScorerPluginPre::new(pre).map_err(type_error)?;
+                let info = describe(&mut store, &limits, async |store: &mut Store<HostState>| {
+                    let instance = pre.instantiate_async(&mut *store).await?;
+                    instance
+                        .vibe_arena_plugin_scorer()
+                        .call_describe(&mut *store)
+                        .await
+                })
+                .await?;
+                (info, ScorerPre::Run(pre))
+            };
             let info = PluginInfo::from(info);
             check_id(&info.id)?;
             let engine = engine.clone();
@@ -319,7 +314,7 @@ async fn load(engine: &PluginEngine, source: PluginSource, bytes: &[u8]) -> Resu
                 meta: meta(info.id.clone()),
                 info,
                 engine,
-                pre: ScorerPre::Run(pre),
+                pre,
             }))
         }
     }

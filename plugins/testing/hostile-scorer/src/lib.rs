@@ -23,32 +23,12 @@ impl Guest for HostileScorer {
     }
 
     fn score(_report: RunReport, settings: Settings) -> Result<Vec<Metric>, String> {
-        let behaviour = settings
-            .iter()
-            .find(|(key, _)| key == "behaviour")
-            .map_or("fine", |(_, value)| value.as_str());
-        match behaviour {
-            "trap" => panic!("hostile-scorer traps on purpose"),
-            "loop" => {
-                let mut n: u64 = 0;
-                loop {
-                    n = std::hint::black_box(n.wrapping_add(1));
-                }
-            }
-            "memory" => {
-                let mut hoard: Vec<Vec<u8>> = Vec::new();
-                loop {
-                    hoard.push(vec![1; 16 << 20]);
-                    std::hint::black_box(&hoard);
-                }
-            }
-            _ => Ok(vec![Metric {
-                name: "fine".into(),
-                value: 1.0,
-                unit: "bool".into(),
-            }]),
-        }
+        misbehave::misbehave(&settings);
+        Ok(vec![Metric {
+            name: "fine".into(),
+            value: 1.0,
+            unit: "bool".into(),
+        }])
     }
 }
-
 export!(HostileScorer);

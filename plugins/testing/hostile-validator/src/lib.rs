@@ -23,35 +23,11 @@ impl Guest for HostileValidator {
     }
 
     fn validate(_files: Vec<SourceFile>, settings: Settings) -> Validation {
-        misbehave(&settings);
+        misbehave::misbehave(&settings);
         Validation {
             diagnostics: Vec::new(),
             edits: Vec::new(),
         }
-    }
-}
-
-fn misbehave(settings: &Settings) {
-    let behaviour = settings
-        .iter()
-        .find(|(key, _)| key == "behaviour")
-        .map_or("fine", |(_, value)| value.as_str());
-    match behaviour {
-        "trap" => panic!("hostile-validator traps on purpose"),
-        "loop" => {
-            let mut n: u64 = 0;
-            loop {
-                n = std::hint::black_box(n.wrapping_add(1));
-            }
-        }
-        "memory" => {
-            let mut hoard: Vec<Vec<u8>> = Vec::new();
-            loop {
-                hoard.push(vec![1; 16 << 20]);
-                std::hint::black_box(&hoard);
-            }
-        }
-        _ => {}
     }
 }
 
