@@ -158,6 +158,17 @@ pub async fn generate(
     .await
 }
 
+/// The most diagnostics kept from one validator for one run, and the longest message.
+pub const MAX_DIAGNOSTICS_PER_VALIDATOR: usize = 200;
+const MAX_MESSAGE_CHARS: usize = 2000;
+
+fn truncate_message(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message,
+    }
+}
+
 /// [`generate`], calling `on_stage` as each stage begins.
 pub async fn generate_with_progress(
     plugins: &PluginSet,
@@ -323,13 +334,32 @@ async fn validate(mut run: Generated, plugins: &PluginSet, pipeline: &Pipeline) 
         let id = validator.meta.id.clone();
         run.plugin_logs
             .extend(validation.logs.into_iter().map(|line| (id.clone(), line)));
-        for diagnostic in validation.diagnostics {
+        // A validator's say is capped like a provider's reply: a flood of diagnostics would
+        // bloat the record, every report and every watching page. Errors are kept first, so
+        // the cut never hides why a run failed.
+        let total = validation.diagnostics.len();
+        let mut diagnostics = validation.diagnostics;
+        diagnostics.sort_by_key(|d| d.severity != Severity::Error);
+        for diagnostic in diagnostics.into_iter().take(MAX_DIAGNOSTICS_PER_VALIDATOR) {
             run.diagnostics.push(RunDiagnostic {
                 source: id.clone(),
                 severity: diagnostic.severity,
                 path: diagnostic.path,
                 line: diagnostic.line,
-                message: diagnostic.message,
+                message: truncate_message(diagnostic.message),
+            });
+        }
+        if total > MAX_DIAGNOSTICS_PER_VALIDATOR {
+            run.diagnostics.push(RunDiagnostic {
+                source: id.clone(),
+                severity: Severity::Info,
+                path: None,
+                line: None,
+                message: format!(
+                    "{} more diagnostics not kept (at most {MAX_DIAGNOSTICS_PER_VALIDATOR} per \
+                     validator)",
+                    total - MAX_DIAGNOSTICS_PER_VALIDATOR
+                ),
             });
         }
         match apply_edits(&mut files, &validation.edits, &pipeline.files) {

@@ -1,6 +1,7 @@
 //! The pipeline's per-call limits hold for validators and scorers as they do for
 //! providers: a validator or scorer that loops, traps or hoards memory costs only the run
-//! it was called for, with the plugin's name and the reason, in about its deadline.
+//! it was called for, with the plugin's name and the reason, in about its deadline; one
+//! that floods the run with diagnostics or metrics is capped.
 
 mod common;
 
@@ -96,6 +97,69 @@ async fn a_hostile_validator_fails_only_the_run_it_checks() {
         // "About its deadline": a generous bound, so a loaded machine does not fail it.
         assert!(*elapsed < DEADLINE * 5, "{behaviour} took {elapsed:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn floods_of_diagnostics_and_metrics_are_capped_keeping_what_matters() {
+    let engine = common::engine();
+    let plugins = plugins_with_hostile_checkers(&engine).await;
+    let template = common::contestant("studio", "template", "studio");
+    let mut pipeline = common::default_pipeline();
+    pipeline
+        .validators
+        .insert(0, hostile_step("hostile-validator", "flood"));
+    let run = generate::generate(&plugins, &pipeline, &template, "a bakery", common::sink()).await;
+    // The one error came last of ten thousand; it is kept, and fails the run.
+    let failure = run
+        .failure
+        .as_ref()
+        .expect("the flood's error fails the run");
+    assert!(
+        failure.reason.contains("the one real error"),
+        "{}",
+        failure.reason
+    );
+    let from_flood: Vec<_> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.source == "hostile-validator")
+        .collect();
+    assert_eq!(
+        from_flood.len(),
+        arena::generate::MAX_DIAGNOSTICS_PER_VALIDATOR + 1
+    );
+    assert!(from_flood.iter().all(|d| d.message.chars().count() <= 2001));
+    assert_eq!(
+        from_flood.last().unwrap().message,
+        "9801 more diagnostics not kept (at most 200 per validator)"
+    );
+
+    let report = arena::plugin::RunReport {
+        prompt: "a bakery".into(),
+        status: "ready".into(),
+        failed_stage: String::new(),
+        files: Vec::new(),
+        timings: Vec::new(),
+        logs: Vec::new(),
+        screenshots: Vec::new(),
+    };
+    let pages = arena::plugin::PageReport {
+        prompt: "a bakery".into(),
+        pages: Vec::new(),
+    };
+    let settings = [("behaviour".to_owned(), "flood".to_owned())];
+    let error = match plugins.scorers["hostile-scorer"]
+        .score(&report, &pages, &settings, &tight_pipeline().plugin_limits)
+        .await
+    {
+        Ok(_) => panic!("a thousand metrics were accepted"),
+        Err(error) => error.to_string(),
+    };
+    assert_eq!(
+        error,
+        "scorer `hostile-scorer` could not score the run: returned 1000 metrics, over the cap \
+         of 100 per run"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -502,6 +502,10 @@ impl std::fmt::Debug for ScorerPlugin {
     }
 }
 
+/// The most metrics one scorer may return for one run: a cap on what it can add to every
+/// record and page, like a provider's reply cap.
+pub const MAX_METRICS: usize = 100;
+
 /// A scorer's metrics, and what it logged while scoring (which elements it counted, say).
 pub struct Scored {
     pub metrics: Vec<Metric>,
@@ -565,6 +569,15 @@ impl ScorerPlugin {
                 plugin: self.meta.id.clone(),
                 message,
             })?;
+        if metrics.len() > MAX_METRICS {
+            return Err(ScoreError::Refused {
+                plugin: self.meta.id.clone(),
+                message: format!(
+                    "returned {} metrics, over the cap of {MAX_METRICS} per run",
+                    metrics.len()
+                ),
+            });
+        }
         let metrics = metrics
             .into_iter()
             .map(|(name, value, unit)| Metric {

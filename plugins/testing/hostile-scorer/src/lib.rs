@@ -1,6 +1,7 @@
 //! `hostile-scorer`, for the host's tests only: misbehaves as its `behaviour` setting says
-//! (`trap`, `loop`, `memory`), or scores every run with one metric (`fine`), so tests can
-//! check that the pipeline's limits hold for scorers as they do for providers.
+//! (`trap`, `loop`, `memory`, `flood`: a thousand metrics), or scores every run with one
+//! metric (`fine`), so tests can check that the pipeline's limits hold for scorers as they
+//! do for providers.
 
 wit_bindgen::generate!({
     path: "../../../wit",
@@ -24,11 +25,19 @@ impl Guest for HostileScorer {
 
     fn score(_report: RunReport, settings: Settings) -> Result<Vec<Metric>, String> {
         misbehave::misbehave(&settings);
-        Ok(vec![Metric {
-            name: "fine".into(),
-            value: 1.0,
-            unit: "bool".into(),
-        }])
+        // `flood`: more metrics than any table can show.
+        let count = if misbehave::behaviour(&settings) == "flood" {
+            1000
+        } else {
+            1
+        };
+        Ok((0..count)
+            .map(|n| Metric {
+                name: format!("fine-{n}"),
+                value: 1.0,
+                unit: "bool".into(),
+            })
+            .collect())
     }
 }
 export!(HostileScorer);

@@ -1,5 +1,6 @@
 //! `hostile-validator`, for the host's tests only: misbehaves as its `behaviour` setting
-//! says (`trap`, `loop`, `memory`), or passes every tree (`fine`), so tests can check that
+//! says (`trap`, `loop`, `memory`, `flood`: ten thousand diagnostics), or passes every tree
+//! (`fine`), so tests can check that
 //! the pipeline's limits hold for validators as they do for providers.
 
 wit_bindgen::generate!({
@@ -7,7 +8,7 @@ wit_bindgen::generate!({
     world: "vibe-arena:plugin/validator-plugin",
 });
 
-use exports::vibe_arena::plugin::validator::{Guest, Validation};
+use exports::vibe_arena::plugin::validator::{Diagnostic, Guest, Severity, Validation};
 use vibe_arena::plugin::types::{PluginInfo, Settings, SourceFile};
 
 struct HostileValidator;
@@ -24,8 +25,26 @@ impl Guest for HostileValidator {
 
     fn validate(_files: Vec<SourceFile>, settings: Settings) -> Validation {
         misbehave::misbehave(&settings);
+        // `flood`: far more diagnostics than anyone reads, the one error that matters last.
+        let mut diagnostics = Vec::new();
+        if misbehave::behaviour(&settings) == "flood" {
+            for n in 0..10_000 {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    path: None,
+                    line: Some(n),
+                    message: "noise ".repeat(1000),
+                });
+            }
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: None,
+                line: None,
+                message: "the one real error".into(),
+            });
+        }
         Validation {
-            diagnostics: Vec::new(),
+            diagnostics,
             edits: Vec::new(),
         }
     }

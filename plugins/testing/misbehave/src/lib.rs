@@ -2,12 +2,16 @@
 //! `trap` (panic, which aborts the component), `loop` (spin until the deadline stops it) or
 //! `memory` (grow until the memory limit refuses). Anything else returns.
 
-pub fn misbehave(settings: &[(String, String)]) {
-    let behaviour = settings
+/// The `behaviour` setting, `fine` when not given.
+pub fn behaviour(settings: &[(String, String)]) -> &str {
+    settings
         .iter()
         .find(|(key, _)| key == "behaviour")
-        .map_or("fine", |(_, value)| value.as_str());
-    match behaviour {
+        .map_or("fine", |(_, value)| value.as_str())
+}
+
+pub fn misbehave(settings: &[(String, String)]) {
+    match behaviour(settings) {
         "trap" => panic!("the hostile plugin traps on purpose"),
         "loop" => {
             let mut n: u64 = 0;
