@@ -1,7 +1,7 @@
 //! `hostile-validator`, for the host's tests only: misbehaves as its `behaviour` setting
 //! says (`trap`, `loop`, `memory`, `flood`: ten thousand diagnostics), or passes every tree
-//! (`fine`), so tests can check that
-//! the pipeline's limits hold for validators as they do for providers.
+//! (`fine`), so tests can check that the pipeline's limits hold for validators as they do
+//! for providers.
 
 wit_bindgen::generate!({
     path: "../../../wit",
