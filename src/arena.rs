@@ -377,7 +377,8 @@ impl Arena {
             tracing::warn!(%error, "Plugin unavailable.");
         }
         for errors in &next.pipelines.errors {
-            tracing::warn!(file = %errors.file, problems = errors.problems.len(), "Pipeline file has problems.");
+            // The whole report: which line, what is wrong, what is valid.
+            tracing::warn!(file = %errors.file, "Pipeline file has problems (a version loaded from it before, if any, keeps serving):\n{errors}");
         }
         if let Some(error) = &next.contestants_error {
             tracing::warn!(%error, "Contestants file unreadable.");
@@ -433,6 +434,14 @@ impl Arena {
                 known: catalog.pipelines.pipelines.keys().cloned().collect(),
             })?;
         let chosen = Self::choose(&catalog.contestants, contestant_ids)?;
+        // Refused up front: a battle that could only fail would cost a slot and say less
+        // than this.
+        if let Some((id, reason)) = chosen.iter().find_map(|c| {
+            c.unavailable_reason(&catalog.plugins)
+                .map(|reason| (c.id.clone(), reason))
+        }) {
+            return Err(SessionError::Unavailable { id, reason });
+        }
 
         let id = new_id();
         let run_ids: Vec<String> = chosen.iter().map(|_| new_id()).collect();
@@ -1102,6 +1111,8 @@ pub enum SessionError {
     TooManyContestants(usize),
     #[error("contestant `{0}` is named twice; each contestant enters a battle once")]
     DuplicateContestant(String),
+    #[error("contestant `{id}` cannot run: {reason}")]
+    Unavailable { id: String, reason: String },
 }
 
 impl PreviewTargets for Arena {

@@ -55,33 +55,29 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
 
     // Live progress: one line per status change, as it happens.
     let started = Instant::now();
-    let (_, mut events) = session.subscribe(None);
     let progress = {
-        let arena = arena.clone();
         let session = session.clone();
         tokio::spawn(async move {
-            loop {
+            let mut printer = Progress {
+                names,
+                width,
+                started,
+                last_seq: None,
+                ended: std::collections::HashSet::new(),
+            };
+            let (history, mut events) = session.subscribe(None);
+            history.iter().for_each(|event| printer.show(event));
+            while printer.ended.len() < session.run_ids.len() {
                 match events.recv().await {
-                    Ok(event) => {
-                        if let EventKind::Status { status, reason, .. } = &event.kind {
-                            let name = names.get(&event.run).map_or("?", String::as_str);
-                            let secs = started.elapsed().as_secs_f64();
-                            let reason = reason
-                                .as_deref()
-                                .map(|r| format!(": {r}"))
-                                .unwrap_or_default();
-                            println!("[{secs:6.1}s] {name:<width$}  {status}{reason}");
-                        }
+                    Ok(event) => printer.show(&event),
+                    // Reply chunks can outrun this reader: catch up from the session's log,
+                    // so no status line is lost.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        let (missed, fresh) = session.subscribe(printer.last_seq);
+                        missed.iter().for_each(|event| printer.show(event));
+                        events = fresh;
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(_) => return,
-                }
-                if arena
-                    .runs_of(&session)
-                    .iter()
-                    .all(|run| run.status.is_final())
-                {
-                    return;
                 }
             }
         })
@@ -102,7 +98,7 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
 
     let runs = arena.runs_of(&session);
-    print_table(&arena, &runs);
+    print_table(&arena, &runs, args.keep);
     let battle_dir = args.out.join(&session.id);
     let summary = serde_json::json!({
         "session": session.id,
@@ -133,7 +129,9 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn print_table(arena: &Arena, runs: &[RunRecord]) {
+/// The battle as a table; `live` when the previews stay up after it (`--keep`), else
+/// their addresses would lead nowhere and only the screenshots are listed.
+fn print_table(arena: &Arena, runs: &[RunRecord], live: bool) {
     let stages = [
         (Status::Generating, "gen"),
         (Status::Validating, "check"),
@@ -152,7 +150,14 @@ fn print_table(arena: &Arena, runs: &[RunRecord]) {
     for (_, label) in stages {
         print!(" {label:>7}");
     }
-    println!("  preview / screenshots");
+    println!(
+        "  {}",
+        if live {
+            "preview / screenshots"
+        } else {
+            "screenshots"
+        }
+    );
     for run in runs {
         print!(
             "{:<name_width$}  {:<10}",
@@ -165,18 +170,22 @@ fn print_table(arena: &Arena, runs: &[RunRecord]) {
                 None => print!(" {:>7}", "-"),
             }
         }
-        let preview = run
-            .public_url
-            .clone()
-            .or(run.internal_url.clone())
-            .unwrap_or_default();
+        let preview = match live {
+            true => run
+                .public_url
+                .clone()
+                .or(run.internal_url.clone())
+                .map(|url| format!("{url} "))
+                .unwrap_or_default(),
+            false => String::new(),
+        };
         let dir = arena.run_dir(run);
         let shots: Vec<String> = run
             .screenshots
             .iter()
             .map(|shot| dir.join(&shot.file).display().to_string())
             .collect();
-        println!("  {preview} {}", shots.join(" "));
+        println!("  {preview}{}", shots.join(" "));
         if let (Some(stage), Some(reason)) = (run.failed_stage, &run.failure) {
             println!("{:<name_width$}  failed at {stage}: {reason}", "");
         }
@@ -236,4 +245,36 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = interrupt.await;
+}
+
+/// Prints one line per status change of a battle's runs, each event once.
+struct Progress {
+    names: std::collections::HashMap<String, String>,
+    width: usize,
+    started: Instant,
+    last_seq: Option<u64>,
+    /// Runs whose final status has been printed.
+    ended: std::collections::HashSet<String>,
+}
+
+impl Progress {
+    fn show(&mut self, event: &arena::run::Event) {
+        if self.last_seq.is_some_and(|seq| event.seq <= seq) {
+            return;
+        }
+        self.last_seq = Some(event.seq);
+        if let EventKind::Status { status, reason, .. } = &event.kind {
+            let name = self.names.get(&event.run).map_or("?", String::as_str);
+            let secs = self.started.elapsed().as_secs_f64();
+            let reason = reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            let width = self.width;
+            println!("[{secs:6.1}s] {name:<width$}  {status}{reason}");
+            if status.is_final() {
+                self.ended.insert(event.run.clone());
+            }
+        }
+    }
 }

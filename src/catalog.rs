@@ -84,50 +84,37 @@ impl Catalog {
     }
 
     /// For each plugin file that failed to load, the plugins this catalog had loaded from
-    /// that file stay, unless the new load has a plugin of the same id from elsewhere.
+    /// that file stay: when the id is gone from the new load, when the bundled plugin the
+    /// file replaced would serve it again (the operator installed this file's code, and its
+    /// keys must not silently go to other code), and when another file newly claims the
+    /// id (the one serving keeps it; the newcomer is the one refused).
     fn keep_plugins_that_failed_to_reload(&self, next: &mut PluginSet) {
         for error in &mut next.errors {
             let PluginSource::File(path) = &error.origin else {
                 continue;
             };
-            let mut kept = Vec::new();
-            // Kept when the id is gone, or now served by the bundled plugin the file replaced:
-            // the operator installed this file's code, and its keys must not silently go to
-            // other code.
-            let replaceable = |source: Option<&PluginSource>| {
-                source.is_none_or(|source| matches!(source, PluginSource::Bundled(_)))
-            };
-            for (id, old) in &self.plugins.providers {
-                if old.meta.source == error.origin
-                    && replaceable(next.providers.get(id).map(|p| &p.meta.source))
-                {
-                    next.providers.insert(id.clone(), old.clone());
-                    kept.push(id.clone());
-                }
-            }
-            for (id, old) in &self.plugins.validators {
-                if old.meta.source == error.origin
-                    && replaceable(next.validators.get(id).map(|p| &p.meta.source))
-                {
-                    next.validators.insert(id.clone(), old.clone());
-                    kept.push(id.clone());
-                }
-            }
-            for (id, old) in &self.plugins.scorers {
-                if old.meta.source == error.origin
-                    && replaceable(next.scorers.get(id).map(|p| &p.meta.source))
-                {
-                    next.scorers.insert(id.clone(), old.clone());
-                    kept.push(id.clone());
-                }
-            }
+            let path = path.clone();
+            let mut kept = keep_last_good(
+                &self.plugins.providers,
+                &mut next.providers,
+                |p| &p.meta,
+                error,
+            );
+            kept.extend(keep_last_good(
+                &self.plugins.validators,
+                &mut next.validators,
+                |p| &p.meta,
+                error,
+            ));
+            kept.extend(keep_last_good(
+                &self.plugins.scorers,
+                &mut next.scorers,
+                |p| &p.meta,
+                error,
+            ));
             if !kept.is_empty() {
                 tracing::warn!(file = %path.display(), plugins = ?kept,
                     "Plugin file failed to reload; the version loaded before keeps serving.");
-                error.message.push_str(&format!(
-                    " (the version of `{}` loaded before keeps serving)",
-                    kept.join("`, `")
-                ));
             }
         }
     }
@@ -158,6 +145,47 @@ impl Catalog {
                 .is_some_and(|dir| in_dir(dir, &["toml", "md"]))
             || sources.contestants_file.as_deref() == Some(file)
     }
+}
+
+/// Puts back the plugins `old` served from the file `error` is about, where the new load
+/// would serve their ids from elsewhere or not at all, and says so in the error. Returns
+/// the ids put back.
+fn keep_last_good<P>(
+    old: &std::collections::BTreeMap<String, std::sync::Arc<P>>,
+    next: &mut std::collections::BTreeMap<String, std::sync::Arc<P>>,
+    meta: impl Fn(&P) -> &crate::plugin::PluginMeta,
+    error: &mut crate::plugin::LoadError,
+) -> Vec<String> {
+    let mut kept = Vec::new();
+    for (id, previous) in old {
+        if meta(previous).source != error.origin {
+            continue;
+        }
+        let rival = next.get(id).map(|plugin| meta(plugin).source.clone());
+        match rival {
+            None | Some(PluginSource::Bundled(_)) => {
+                next.insert(id.clone(), previous.clone());
+                error.message.push_str(&format!(
+                    " (the version of `{id}` loaded before keeps serving)"
+                ));
+                kept.push(id.clone());
+            }
+            // Another file took the id only because it sorts first: the file that was
+            // serving keeps it, and the error moves to the newcomer.
+            Some(newcomer) if error.message.contains("is already taken by") => {
+                next.insert(id.clone(), previous.clone());
+                error.message = format!(
+                    "plugin id `{id}` is already taken by {}, which was serving it; rename \
+                     one of them",
+                    error.origin
+                );
+                error.origin = newcomer;
+                kept.push(id.clone());
+            }
+            Some(_) => {}
+        }
+    }
+    kept
 }
 
 /// Whether `path` ends in one of `extensions`, in any case (the loader reads `.WASM` too).

@@ -53,7 +53,8 @@ struct Sources {
     /// Extra folder of plugin components (`*.wasm`), loaded after the bundled ones.
     #[arg(long = "plugins", env = "ARENA_PLUGINS")]
     plugin_dirs: Vec<PathBuf>,
-    /// Contestants file; the built-in offline contestants when not given.
+    /// Contestants file; the built-in list when not given (offline contestants, which
+    /// need no key, and the real models, each available once its key variable is set).
     #[arg(long, env = "ARENA_CONTESTANTS")]
     contestants: Option<PathBuf>,
 }
@@ -141,6 +142,8 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| "warn,chromiumoxide=error".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal, not into a file or a pipe.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     let cli = Cli::parse();
@@ -339,26 +342,26 @@ fn print_run(contestant: &Contestant, run: &Generated, dir: &std::path::Path) {
         .iter()
         .map(|time| format!("{} {:.2}s", time.stage, time.elapsed.as_secs_f64()))
         .collect();
-    println!(
-        "   {}; tokens in/out {}/{}; cost ${:.4}",
-        timings.join(", "),
-        run.usage.input_tokens,
-        run.usage.output_tokens,
-        run.cost_usd
-    );
+    let mut parts = timings;
+    parts.push(format!(
+        "tokens in/out {}/{}",
+        run.usage.input_tokens, run.usage.output_tokens
+    ));
+    parts.push(format!("cost ${:.4}", run.cost_usd));
+    println!("   {}", parts.join("; "));
 }
 
 async fn plugins_command(sources: Sources) -> anyhow::Result<ExitCode> {
     let loaded = load(&sources).await?;
     println!("Providers:");
     for provider in loaded.plugins.providers.values() {
-        let models: Vec<&str> = provider.info.models.iter().map(|m| m.id.as_str()).collect();
-        println!(
-            "  {:<18} {} [{}]",
-            provider.meta.id,
-            provider.meta.source,
-            models.join(", ")
-        );
+        println!("  {:<18} {}", provider.meta.id, provider.meta.source);
+        for model in &provider.info.models {
+            println!(
+                "      {:<22} ${} in / ${} out per million tokens",
+                model.id, model.input_price_per_mtok, model.output_price_per_mtok
+            );
+        }
     }
     println!("Validators:");
     for validator in loaded.plugins.validators.values() {
@@ -381,8 +384,9 @@ async fn plugins_command(sources: Sources) -> anyhow::Result<ExitCode> {
             Some(reason) => format!("unavailable: {reason}"),
             None => "available".to_owned(),
         };
+        let default = if contestant.default { " (default)" } else { "" };
         println!(
-            "  {:<24} {} / {}: {state}",
+            "  {:<24} {} / {}{default}: {state}",
             contestant.id, contestant.provider, contestant.model
         );
     }

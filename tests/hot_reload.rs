@@ -237,6 +237,29 @@ async fn saved_plugins_pipelines_and_contestants_go_live_and_broken_saves_keep_t
         c.plugins.providers.contains_key("example-provider")
     })
     .await;
+
+    // A second file with the same id, sorting first: the file serving keeps the id, and
+    // the newcomer is the one refused.
+    let newcomer = folders.plugins.join("aaa-copy.wasm");
+    let before = arena.catalog().version;
+    save(&newcomer, &built("example-provider"));
+    until(&arena, "the newcomer's reload", |c| c.version > before).await;
+    let catalog = arena.catalog();
+    assert_eq!(
+        catalog.plugins.providers["example-provider"].meta.source,
+        arena::plugin::PluginSource::File(provider.clone())
+    );
+    let refused = catalog
+        .plugins
+        .errors
+        .iter()
+        .find(|e| e.origin == arena::plugin::PluginSource::File(newcomer.clone()))
+        .expect("the newcomer is refused");
+    assert!(
+        refused.message.contains("which was serving it"),
+        "{}",
+        refused.message
+    );
     arena.stop_all("test over").await;
 }
 

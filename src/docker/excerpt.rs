@@ -47,7 +47,7 @@ pub fn excerpt(phase: Phase, log: &[String]) -> Excerpt {
         {
             block.push(verdict.clone());
         }
-        let reason = build_reason(&lines[start..]);
+        let reason = build_reason(&lines[start..]).or_else(|| fallback_reason(&lines));
         return Excerpt {
             reason,
             lines: cap(trim_blank_runs(block)),
@@ -66,9 +66,26 @@ pub fn excerpt(phase: Phase, log: &[String]) -> Excerpt {
             .collect()
     };
     Excerpt {
-        reason: None,
+        reason: fallback_reason(&lines),
         lines: cap(tail),
     }
+}
+
+/// When no known shape of failure matched: the last line that says it is an error (a
+/// thrown `TypeError [ERR_INVALID_ARG_TYPE]: ...`, `Error: ...`), so the headline names a
+/// cause instead of only an exit code.
+fn fallback_reason(lines: &[String]) -> Option<String> {
+    let line = lines.iter().rev().find(|line| {
+        let lower = line.to_ascii_lowercase();
+        (lower.contains("error") || lower.contains("failed")) && !lower.contains("npm notice")
+    })?;
+    let line = line.trim();
+    let short: String = line.chars().take(240).collect();
+    Some(if short.len() < line.len() {
+        format!("{short}…")
+    } else {
+        short
+    })
 }
 
 /// Drops native ("Stack backtrace:" and its numbered frames) and JavaScript (`at f (file)`)
@@ -430,5 +447,22 @@ info  - Need to disable some ESLint rules?");
         let excerpt = excerpt(Phase::Build, &lines);
         assert_eq!(excerpt.reason, None);
         assert_eq!(excerpt.lines.first().map(String::as_str), Some("line 75"));
+    }
+
+    #[test]
+    fn an_unknown_failure_is_named_by_its_last_error_line() {
+        // `next build` installing TypeScript by itself and then failing, as a user saw it.
+        let lines = log("   Installing devDependencies (npm):\n\
+             - typescript\n\
+             TypeError [ERR_INVALID_ARG_TYPE]: The \"id\" argument must be of type string. Received undefined\n\
+             \u{20}   at Module.require (node:internal/modules/cjs/loader:1231:19)\n\
+             Node.js v20.20.2\n");
+        let excerpt = excerpt(Phase::Build, &lines);
+        assert_eq!(
+            excerpt.reason.as_deref(),
+            Some(
+                "TypeError [ERR_INVALID_ARG_TYPE]: The \"id\" argument must be of type string. Received undefined"
+            )
+        );
     }
 }

@@ -176,13 +176,19 @@ fn file_under<P>(
 }
 
 fn log_loaded(meta: &PluginMeta, started: Instant) {
-    tracing::info!(
-        plugin = %meta.id,
-        kind = %meta.kind,
-        source = %meta.source,
-        millis = started.elapsed().as_millis() as u64,
-        "Plugin loaded."
-    );
+    // The bundled ones load on every reload too: an operator wants to hear of files.
+    if matches!(meta.source, PluginSource::Bundled(_)) {
+        tracing::debug!(plugin = %meta.id, kind = %meta.kind,
+            millis = started.elapsed().as_millis() as u64, "Bundled plugin loaded.");
+    } else {
+        tracing::info!(
+            plugin = %meta.id,
+            kind = %meta.kind,
+            source = %meta.source,
+            millis = started.elapsed().as_millis() as u64,
+            "Plugin loaded."
+        );
+    }
 }
 
 /// Compiles, type-checks against the world it exports, pre-instantiates and asks the

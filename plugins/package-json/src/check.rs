@@ -135,6 +135,7 @@ pub fn validate(files: &[(&str, &str)], settings: &[(String, String)]) -> Report
     check_moving_versions(&dependencies, &mut report);
     check_react_peers(&dependencies, &mut report);
     check_next_config(files, &dependencies, &mut report);
+    check_typescript(files, &dependencies, &mut report);
 
     if check_scripts(&mut manifest, text, &settings, &mut report) {
         let mut pretty = serde_json::to_string_pretty(&Value::Object(manifest))
@@ -329,6 +330,30 @@ fn check_next_config(files: &[(&str, &str)], dependencies: &[Dependency], report
         );
         report.add(Severity::Warning, CONFIG, None, message);
     }
+}
+
+/// TypeScript sources without `typescript` in the manifest: `next build` stops to install
+/// it (with the React and Node type packages) into a project it did not write, which fails
+/// in odd ways in a locked-down build. Declaration files alone (`next-env.d.ts`) and
+/// `next.config.ts` need none.
+fn check_typescript(files: &[(&str, &str)], dependencies: &[Dependency], report: &mut Report) {
+    let Some((first, _)) = files.iter().find(|(path, _)| {
+        (path.ends_with(".ts") || path.ends_with(".tsx"))
+            && !path.ends_with(".d.ts")
+            // Next.js compiles its own config without the typescript package.
+            && !path.starts_with("next.config.")
+    }) else {
+        return;
+    };
+    if find_dependency(dependencies, "typescript").is_some() {
+        return;
+    }
+    let message = format!(
+        "the project has TypeScript files ({first}) but package.json lists no typescript; \
+         next build would stop to install it: add typescript, @types/react and @types/node \
+         to devDependencies, or write JavaScript"
+    );
+    report.add(Severity::Error, MANIFEST, None, message);
 }
 
 /// Checks the `build` and `start` scripts and adds the missing ones when the settings allow.
@@ -837,6 +862,27 @@ mod tests {
             Severity::Warning
         );
         assert_eq!(report.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn typescript_files_need_typescript_in_the_manifest() {
+        let files = [
+            (MANIFEST, GOOD),
+            ("app/page.tsx", "export default function P() {}"),
+        ];
+        let report = validate(&files, &[]);
+        let error = report
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .expect("an error");
+        assert!(
+            error
+                .message
+                .starts_with("the project has TypeScript files (app/page.tsx)")
+        );
+        let only_types = [(MANIFEST, GOOD), ("next-env.d.ts", "/// <reference />")];
+        assert!(validate(&only_types, &[]).diagnostics.is_empty());
     }
 
     #[test]
