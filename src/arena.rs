@@ -721,6 +721,27 @@ impl Arena {
             return;
         }
 
+        // Invented packages and unpublished versions fail here, named, not inside npm.
+        if let Some(manifest) = generated.files.iter().find(|f| f.path == "package.json") {
+            let missing =
+                crate::dependencies::unpublished(&pipeline.build.registry, &manifest.contents)
+                    .await;
+            if !missing.is_empty() {
+                let list: Vec<String> = missing.iter().map(ToString::to_string).collect();
+                run.fail(
+                    Status::Validating,
+                    format!(
+                        "package.json asks for what {} does not have: {}",
+                        pipeline.build.registry,
+                        list.join("; ")
+                    ),
+                );
+                self.finish(&run, &pipeline, &prompt, &generated, &run_dir)
+                    .await;
+                return;
+            }
+        }
+
         if let Err((stage, reason)) = self.build_and_start(&run, &pipeline, &project).await {
             run.fail(stage, reason);
         } else if let Err((stage, reason)) = self.capture(&run, &pipeline, &run_dir).await {

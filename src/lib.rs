@@ -7,6 +7,7 @@
 pub mod arena;
 pub mod catalog;
 pub mod contestants;
+pub mod dependencies;
 pub mod docker;
 pub mod extract;
 pub mod gateway;

@@ -137,12 +137,19 @@ async fn every_build_and_run_case_ends_as_its_report_expects() {
     );
     assert!(!install_log.contains("registry.example.invalid"));
 
+    // The invented package is found out before the install, by asking the registry the
+    // install would use: the run fails at validating, naming it, and nothing is installed.
     let missing = find(&runs, "hallucinated-package");
     assert_failed(
         missing,
-        Status::Installing,
-        "install",
-        "@acme-arena-fixture/react-glow-cards",
+        Status::Validating,
+        "error",
+        "package `@acme-arena-fixture/react-glow-cards` does not exist",
+    );
+    assert!(
+        !missing.logs.contains_key("install"),
+        "{:?}",
+        missing.logs.keys()
     );
     assert!(missing.screenshots.is_empty());
 
