@@ -52,6 +52,7 @@ pub fn router(arena: Arena, preview_domain: &str) -> Router {
         .route("/api/sessions", post(create_session).get(list_sessions))
         .route("/api/sessions/{id}", get(session))
         .route("/api/sessions/{id}/events", get(session_events))
+        .route("/api/sessions/{id}/export", get(session_export))
         .route("/api/runs/{id}", get(run))
         .route("/api/runs/{id}/summary", get(run_summary_route))
         .route("/api/runs/{id}/logs/{phase}", get(run_log))
@@ -425,6 +426,30 @@ async fn session(
         .session(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
     Ok(Json(view(&arena, &session)))
+}
+
+/// The battle for analysis, as a download: prompt, pipeline, and per run the contestant,
+/// statuses with times, time per stage, usage and cost, checks, scores and what the page
+/// showed; not the reply, logs or file contents (the run's own endpoints have those).
+async fn session_export(
+    State(arena): State<Arena>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let session = arena
+        .session(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
+    let battle = view_with(&arena, &session, |run| run_summary(&run));
+    let export = serde_json::json!({
+        "format": "vibe-arena battle export 1",
+        "exported_ms": crate::run::now_ms(),
+        "battle": battle,
+    });
+    let disposition = format!("attachment; filename=\"battle-{}.json\"", session.id);
+    Ok((
+        [(axum::http::header::CONTENT_DISPOSITION, disposition)],
+        Json(export),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -441,11 +441,42 @@ async fn offline_local_and_api_contestants_reach_ready_while_a_broken_build_fail
     }
     assert!(seen.0 && seen.1 && seen.2 >= 20, "{seen:?}");
 
+    // The battle downloads as JSON for analysis: every run with its scores and usage, no
+    // reply text.
+    let response = get(
+        &format!(
+            "http://127.0.0.1:{gateway_port}/api/sessions/{}/export",
+            session.id
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=\"battle-{}.json\"", session.id).as_str()
+    );
+    let export: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!(export["format"], "vibe-arena battle export 1");
+    assert_eq!(export["battle"]["prompt"], PROMPT);
+    let exported = export["battle"]["runs"].as_array().unwrap();
+    assert_eq!(exported.len(), 4);
+    for record in arena.runs_of(&session) {
+        let row = exported
+            .iter()
+            .find(|r| r["id"] == record.id.as_str())
+            .unwrap();
+        assert_eq!(row["contestant"]["id"], record.contestant.id.as_str());
+        assert_eq!(row["scores"].as_array().unwrap().len(), record.scores.len());
+        assert_eq!(row["usage"]["output_tokens"], record.usage.output_tokens);
+        assert!(row.get("reply").is_none(), "no reply text in the export");
+    }
+
     // The key is in no record, no API answer and no file the arena wrote.
     let records = serde_json::to_string(&arena.runs_of(&session)).unwrap();
     assert!(!records.contains(&key), "a run record holds the key");
     for path in [
         format!("/api/sessions/{}", session.id),
+        format!("/api/sessions/{}/export", session.id),
         "/api/sessions".to_owned(),
         "/api/contestants".to_owned(),
         "/api/plugins".to_owned(),
