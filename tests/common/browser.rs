@@ -102,7 +102,12 @@ impl Tab {
     ) -> serde_json::Value {
         let started = Instant::now();
         loop {
-            let value: serde_json::Value = self.eval(expression).await;
+            // A navigation can destroy the page's context mid-evaluation: not yet, not wrong.
+            let value = match self.page.evaluate(expression).await {
+                Ok(result) => result.into_value().unwrap_or(serde_json::Value::Null),
+                Err(error) if error.to_string().contains("context") => serde_json::Value::Null,
+                Err(error) => panic!("evaluating {expression}: {error}\n{:#?}", self.console()),
+            };
             let truthy = match &value {
                 serde_json::Value::Null => false,
                 serde_json::Value::Bool(b) => *b,
