@@ -21,11 +21,13 @@ use crate::contestants::Contestant;
 use crate::docker::{self, LogLine, LogSink, RunSpec, Running, Sandbox};
 use crate::gateway::{PreviewLookup, PreviewTargets};
 use crate::generate::{self, Generated, Stage};
+use crate::leaderboard;
 use crate::pipeline::Pipeline;
 use crate::plugin::{self, PluginEngine, RunReport};
 use crate::ports::{PortLease, PortPool};
 use crate::run::{ContestantView, Event, EventKind, FileEntry, RunRecord, Screenshot, Status};
 use crate::screenshot::{Browser, BrowserSettings};
+use crate::store::{BattleInfo, BoardFilter, NewVote, Store, StoreError, StoredBattle};
 
 /// How an arena instance is set up. [`ArenaConfig::default`] is the embedded default: the
 /// bundled plugins and pipelines, the offline contestants, the local Docker engine.
@@ -49,6 +51,8 @@ pub struct ArenaConfig {
     pub chromium: Option<PathBuf>,
     /// Reload plugins, pipelines and contestants when their files change.
     pub watch: bool,
+    /// Let one browser vote more than once on a battle (a lab's own panel, say).
+    pub repeat_votes: bool,
 }
 
 impl Default for ArenaConfig {
@@ -64,6 +68,7 @@ impl Default for ArenaConfig {
             max_concurrent_builds: (cores / 2).max(1),
             preview_domain: "preview.localhost".into(),
             watch: true,
+            repeat_votes: false,
             gateway_port: None,
             ca_bundle: std::env::var_os("ARENA_CA_BUNDLE").map(PathBuf::from),
             chromium: None,
@@ -91,8 +96,69 @@ struct Inner {
     ports: PortPool,
     builds: Semaphore,
     browser: OnceCell<Browser>,
+    /// Live battles of this instance, and past ones read back from the store when asked for.
     sessions: Mutex<HashMap<String, Arc<Session>>>,
     runs: Mutex<HashMap<String, Arc<RunHandle>>>,
+    store: Arc<Store>,
+    /// One board per filter, extended as votes arrive; see [`Arena::leaderboard`].
+    boards: Mutex<HashMap<BoardFilter, CachedBoard>>,
+}
+
+struct CachedBoard {
+    /// The newest vote of any filter when the board was built: no newer vote, no rebuild.
+    newest_vote: i64,
+    /// The newest vote this board has read.
+    read_up_to: i64,
+    votes: Vec<leaderboard::VoteOutcomes>,
+    board: leaderboard::Board,
+}
+
+/// What a new battle asks for.
+#[derive(Debug, Clone, Default)]
+pub struct BattleRequest {
+    pub prompt: String,
+    /// Empty: the default contestants.
+    pub contestants: Vec<String>,
+    pub pipeline: String,
+    /// What kind of site the prompt asks for, to filter the leaderboard by.
+    pub category: Option<String>,
+    /// Hide contestant names until a vote is cast; the runs are shown in a shuffled order.
+    pub anonymous: bool,
+}
+
+/// Whether a battle takes a vote now, and whether it would count.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VotingState {
+    pub open: bool,
+    /// Why it is not open yet.
+    pub reason: Option<String>,
+    /// Why a vote on this battle does not count in the leaderboard.
+    pub excluded: Option<String>,
+    pub voted: bool,
+    pub repeat_allowed: bool,
+}
+
+/// A person's verdict on a finished battle.
+#[derive(Debug, Clone)]
+pub enum Ballot {
+    Best(String),
+    /// Tiers of run ids, best first; runs in one tier tie. Every run appears once.
+    Ranking(Vec<Vec<String>>),
+    AllBad,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VoteError {
+    #[error("no battle {0}")]
+    UnknownBattle(String),
+    #[error("voting opens when every run has finished: {0}")]
+    NotFinished(String),
+    #[error("this browser has voted on this battle already")]
+    AlreadyVoted,
+    #[error("{0}")]
+    BadBallot(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// One prompt and its runs.
@@ -100,6 +166,8 @@ pub struct Session {
     pub id: String,
     pub prompt: String,
     pub pipeline: String,
+    pub category: Option<String>,
+    pub anonymous: bool,
     pub created_ms: u64,
     pub run_ids: Vec<String>,
     events: Mutex<EventLog>,
@@ -149,6 +217,7 @@ struct RunHandle {
     last_visit: Mutex<Instant>,
     /// Lines kept so far per log phase; see [`MAX_LOG_LINES`].
     log_lines: Mutex<HashMap<String, usize>>,
+    store: Arc<Store>,
 }
 
 /// A phase's log keeps at most this many lines, of at most [`MAX_LOG_LINE_CHARS`] each: a
@@ -162,6 +231,15 @@ impl RunHandle {
         self.record.lock().unwrap().clone()
     }
 
+    /// Writes the record as it is now. A store that fails costs the run its history, not
+    /// its result, so the error is logged, loudly.
+    fn persist(&self) {
+        let record = self.snapshot();
+        if let Err(error) = self.store.save_run(&record) {
+            tracing::error!(run = %record.id, %error, "Could not save a run.");
+        }
+    }
+
     fn enter(&self, status: Status) {
         let id = {
             let mut record = self.record.lock().unwrap();
@@ -169,6 +247,7 @@ impl RunHandle {
             record.id.clone()
         };
         tracing::debug!(run = %id, %status, "Run changed status.");
+        self.persist();
         self.session.emit(
             &id,
             EventKind::Status {
@@ -196,6 +275,7 @@ impl RunHandle {
             record.id.clone()
         };
         tracing::info!(run = %id, %stage, %reason, "Run failed.");
+        self.persist();
         let kind = EventKind::Status {
             status: Status::Failed,
             stage: Some(stage),
@@ -294,6 +374,12 @@ impl Arena {
         let deployment =
             plugin::content_hash(data_dir.to_string_lossy().as_bytes())[..8].to_owned();
         let instance = format!("{deployment}-{}", new_id());
+        let store = Arc::new(Store::open(&data_dir)?);
+        // No run of this instance exists yet: any unfinished one was left by an arena that
+        // went down (its containers are removed below).
+        for (run, stage) in store.interrupt_unfinished()? {
+            tracing::info!(%run, %stage, "Run interrupted when the arena stopped; marked so.");
+        }
         let engine = PluginEngine::new(plugin::default_cache_dir())?;
         // Absolute, so that the watcher's event paths compare equal to them.
         let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
@@ -331,6 +417,8 @@ impl Arena {
             browser: OnceCell::new(),
             sessions: Mutex::new(HashMap::new()),
             runs: Mutex::new(HashMap::new()),
+            store,
+            boards: Mutex::new(HashMap::new()),
         };
         let arena = Self {
             inner: Arc::new(inner),
@@ -418,6 +506,30 @@ impl Arena {
         contestant_ids: &[String],
         pipeline_id: &str,
     ) -> Result<Arc<Session>, SessionError> {
+        self.start_battle(BattleRequest {
+            prompt: prompt.to_owned(),
+            contestants: contestant_ids.to_vec(),
+            pipeline: pipeline_id.to_owned(),
+            ..BattleRequest::default()
+        })
+    }
+
+    pub fn start_battle(&self, request: BattleRequest) -> Result<Arc<Session>, SessionError> {
+        let BattleRequest {
+            prompt,
+            contestants: contestant_ids,
+            pipeline: pipeline_id,
+            category,
+            anonymous,
+        } = request;
+        let pipeline_id = pipeline_id.as_str();
+        let contestant_ids = contestant_ids.as_slice();
+        let category = category
+            .map(|category| category.trim().to_owned())
+            .filter(|category| !category.is_empty());
+        if category.as_ref().is_some_and(|c| c.chars().count() > 60) {
+            return Err(SessionError::BadCategory);
+        }
         let prompt = prompt.trim();
         if prompt.is_empty() {
             return Err(SessionError::EmptyPrompt);
@@ -433,7 +545,7 @@ impl Arena {
                 id: pipeline_id.to_owned(),
                 known: catalog.pipelines.pipelines.keys().cloned().collect(),
             })?;
-        let chosen = Self::choose(&catalog.contestants, contestant_ids)?;
+        let mut chosen = Self::choose(&catalog.contestants, contestant_ids)?;
         // Refused up front: a battle that could only fail would cost a slot and say less
         // than this.
         if let Some((id, reason)) = chosen.iter().find_map(|c| {
@@ -443,6 +555,13 @@ impl Arena {
             return Err(SessionError::Unavailable { id, reason });
         }
 
+        // In an anonymous battle the order of the picker would tell who is who.
+        if anonymous {
+            use rand::seq::SliceRandom as _;
+            chosen.shuffle(&mut rand::rng());
+        }
+        let versions = versions_used(&catalog, &pipeline, &chosen);
+
         let id = new_id();
         let run_ids: Vec<String> = chosen.iter().map(|_| new_id()).collect();
         let (sender, _) = broadcast::channel(4096);
@@ -450,6 +569,8 @@ impl Arena {
             id: id.clone(),
             prompt: prompt.to_owned(),
             pipeline: pipeline.id.clone(),
+            category,
+            anonymous,
             created_ms: crate::run::now_ms(),
             run_ids: run_ids.clone(),
             events: Mutex::new(EventLog {
@@ -458,6 +579,33 @@ impl Arena {
             }),
             sender,
         });
+        let records: Vec<RunRecord> = chosen
+            .iter()
+            .zip(&run_ids)
+            .map(|(contestant, run_id)| {
+                let view = ContestantView {
+                    id: contestant.id.clone(),
+                    name: contestant.name.clone(),
+                    provider: contestant.provider.clone(),
+                    model: contestant.model.clone(),
+                };
+                RunRecord::new(run_id.clone(), id.clone(), view)
+            })
+            .collect();
+        let info = BattleInfo {
+            id: id.clone(),
+            prompt: session.prompt.clone(),
+            category: session.category.clone(),
+            pipeline: session.pipeline.clone(),
+            anonymous,
+            created_ms: session.created_ms,
+            versions,
+        };
+        // A battle that cannot be kept is not started: its votes would have nowhere to go.
+        self.inner
+            .store
+            .insert_battle(&info, &records)
+            .map_err(|error| SessionError::Store(error.to_string()))?;
         self.inner
             .sessions
             .lock()
@@ -466,21 +614,16 @@ impl Arena {
         tracing::info!(session = %id, contestants = chosen.len(), "Battle started.");
 
         let pipeline = Arc::new(pipeline);
-        for (contestant, run_id) in chosen.into_iter().zip(run_ids) {
-            let view = ContestantView {
-                id: contestant.id.clone(),
-                name: contestant.name.clone(),
-                provider: contestant.provider.clone(),
-                model: contestant.model.clone(),
-            };
+        for ((contestant, run_id), record) in chosen.into_iter().zip(run_ids).zip(records) {
             let handle = Arc::new(RunHandle {
-                record: Mutex::new(RunRecord::new(run_id.clone(), id.clone(), view)),
+                record: Mutex::new(record),
                 catalog: catalog.clone(),
                 session: session.clone(),
                 site: Mutex::new(None),
                 task: Mutex::new(None),
                 last_visit: Mutex::new(Instant::now()),
                 log_lines: Mutex::new(HashMap::new()),
+                store: self.inner.store.clone(),
             });
             self.inner
                 .runs
@@ -538,8 +681,90 @@ impl Arena {
             .collect()
     }
 
+    /// A battle of this instance, or a past one read back from the store.
     pub fn session(&self, id: &str) -> Option<Arc<Session>> {
-        self.inner.sessions.lock().unwrap().get(id).cloned()
+        if let Some(session) = self.inner.sessions.lock().unwrap().get(id).cloned() {
+            return Some(session);
+        }
+        match self.inner.store.battle(id) {
+            Ok(Some(stored)) => Some(self.revive(stored)),
+            Ok(None) => None,
+            Err(error) => {
+                tracing::error!(battle = %id, %error, "Could not read a battle back.");
+                None
+            }
+        }
+    }
+
+    /// Makes a stored battle servable again: its runs as they ended, their status history as
+    /// events. A ready run's preview did not survive the arena that served it.
+    fn revive(&self, stored: StoredBattle) -> Arc<Session> {
+        let StoredBattle { info, runs } = stored;
+        let (sender, _) = broadcast::channel(16);
+        let mut events = Vec::new();
+        for run in &runs {
+            for transition in &run.transitions {
+                let last = transition.status.is_final();
+                events.push(Event {
+                    seq: 0,
+                    run: run.id.clone(),
+                    at_ms: transition.at_ms,
+                    kind: EventKind::Status {
+                        status: transition.status,
+                        stage: last.then_some(run.failed_stage).flatten(),
+                        reason: last.then(|| run.failure.clone()).flatten(),
+                    },
+                });
+            }
+        }
+        events.sort_by_key(|event| event.at_ms);
+        for (seq, event) in events.iter_mut().enumerate() {
+            event.seq = seq as u64;
+        }
+        let session = Arc::new(Session {
+            id: info.id.clone(),
+            prompt: info.prompt,
+            pipeline: info.pipeline,
+            category: info.category,
+            anonymous: info.anonymous,
+            created_ms: info.created_ms,
+            run_ids: runs.iter().map(|run| run.id.clone()).collect(),
+            events: Mutex::new(EventLog {
+                next_seq: events.len() as u64,
+                events,
+            }),
+            sender,
+        });
+        let catalog = self.catalog();
+        let mut sessions = self.inner.sessions.lock().unwrap();
+        // Two requests may revive the same battle at once; the first one in is kept.
+        if let Some(existing) = sessions.get(&info.id) {
+            return existing.clone();
+        }
+        let mut handles = self.inner.runs.lock().unwrap();
+        for mut record in runs {
+            record.port = None;
+            record.internal_url = None;
+            record.public_url = None;
+            record.container_id = None;
+            let run_dir = self.run_dir(&record);
+            for shot in &mut record.screenshots {
+                shot.path = run_dir.join(&shot.file);
+            }
+            let handle = RunHandle {
+                record: Mutex::new(record.clone()),
+                catalog: catalog.clone(),
+                session: session.clone(),
+                site: Mutex::new(None),
+                task: Mutex::new(None),
+                last_visit: Mutex::new(Instant::now()),
+                log_lines: Mutex::new(HashMap::new()),
+                store: self.inner.store.clone(),
+            };
+            handles.insert(record.id.clone(), Arc::new(handle));
+        }
+        sessions.insert(info.id, session.clone());
+        session
     }
 
     pub fn sessions(&self) -> Vec<Arc<Session>> {
@@ -568,7 +793,16 @@ impl Arena {
     }
 
     fn handle(&self, id: &str) -> Option<Arc<RunHandle>> {
+        if let Some(handle) = self.inner.runs.lock().unwrap().get(id).cloned() {
+            return Some(handle);
+        }
+        let battle = self.inner.store.battle_of_run(id).ok().flatten()?;
+        self.session(&battle)?;
         self.inner.runs.lock().unwrap().get(id).cloned()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
     }
 
     /// The folder holding one run's project, logs, screenshots and report.
@@ -623,7 +857,7 @@ impl Arena {
         }
         let (id, stage) = {
             let mut record = handle.record.lock().unwrap();
-            if record.status == Status::Failed || record.status == Status::Terminated {
+            if record.status.is_final() && record.status != Status::Ready {
                 return true;
             }
             let stage = record.status;
@@ -635,6 +869,7 @@ impl Arena {
             (record.id.clone(), stage)
         };
         tracing::info!(run = %id, %reason, "Run terminated.");
+        handle.persist();
         let kind = EventKind::Status {
             status: Status::Terminated,
             stage: Some(stage),
@@ -768,6 +1003,11 @@ impl Arena {
                 bytes: file.contents.len(),
             })
             .collect();
+        let id = record.id.clone();
+        drop(record);
+        if let Err(error) = run.store.save_files(&id, &generated.files) {
+            tracing::error!(run = %id, %error, "Could not save a run's files.");
+        }
     }
 
     fn write_run_files(
@@ -983,6 +1223,10 @@ impl Arena {
             }
         }
         run.record.lock().unwrap().scores = scores;
+        if !succeeded {
+            // A ready run is saved as it enters ready, below.
+            run.persist();
+        }
 
         if succeeded {
             let public_url = self.inner.config.gateway_port.map(|port| {
@@ -1109,6 +1353,234 @@ impl Arena {
     }
 }
 
+/// Votes and the leaderboard.
+impl Arena {
+    /// Whether `voter` may vote on the battle now, and whether the vote would count.
+    pub fn voting(
+        &self,
+        session: &Session,
+        voter: Option<&str>,
+    ) -> Result<VotingState, StoreError> {
+        let mut runs = self.runs_of(session);
+        // The reason a vote would not count names a run: by its hidden name until the
+        // voter may see names.
+        if self.names_hidden(session, voter) {
+            for (position, run) in runs.iter_mut().enumerate() {
+                run.contestant = crate::run::ContestantView::hidden(position);
+            }
+        }
+        let going = runs.iter().filter(|run| !run.status.is_final()).count();
+        let voted = match voter {
+            Some(voter) => self.inner.store.has_voted(&session.id, voter)?,
+            None => false,
+        };
+        let repeat_allowed = self.inner.config.repeat_votes;
+        let reason = if going > 0 {
+            Some(match going {
+                1 => "1 run is still going".to_owned(),
+                n => format!("{n} runs are still going"),
+            })
+        } else if runs.len() < 2 {
+            Some("a battle of one contestant has nobody to rank against".to_owned())
+        } else if voted && !repeat_allowed {
+            Some("this browser has voted on this battle".to_owned())
+        } else {
+            None
+        };
+        Ok(VotingState {
+            open: reason.is_none(),
+            reason,
+            excluded: runs.iter().find_map(RunRecord::arena_fault),
+            voted,
+            repeat_allowed,
+        })
+    }
+
+    /// Names are hidden in an anonymous battle from whoever has not voted on it.
+    pub fn names_hidden(&self, session: &Session, voter: Option<&str>) -> bool {
+        session.anonymous
+            && !voter.is_some_and(|voter| {
+                self.inner
+                    .store
+                    .has_voted(&session.id, voter)
+                    .unwrap_or(false)
+            })
+    }
+
+    /// Records `voter`'s ranking of a finished battle as the pairwise outcomes it implies.
+    pub fn vote(
+        &self,
+        session_id: &str,
+        voter: &str,
+        ballot: Ballot,
+    ) -> Result<crate::store::Vote, VoteError> {
+        let session = self
+            .session(session_id)
+            .ok_or_else(|| VoteError::UnknownBattle(session_id.to_owned()))?;
+        let voter = voter.trim();
+        if voter.is_empty() || voter.len() > 100 {
+            return Err(VoteError::BadBallot(
+                "`voter` must name the browser voting (1 to 100 characters)".into(),
+            ));
+        }
+        let state = self.voting(&session, Some(voter))?;
+        if !state.open {
+            if state.voted {
+                return Err(VoteError::AlreadyVoted);
+            }
+            return Err(VoteError::NotFinished(state.reason.unwrap_or_default()));
+        }
+        let runs = self.runs_of(&session);
+        let (kind, tiers) = match ballot {
+            Ballot::Best(best) => {
+                if !session.run_ids.contains(&best) {
+                    return Err(VoteError::BadBallot(format!(
+                        "run {best} is not in battle {session_id}"
+                    )));
+                }
+                let rest: Vec<String> = session
+                    .run_ids
+                    .iter()
+                    .filter(|id| **id != best)
+                    .cloned()
+                    .collect();
+                ("best", vec![vec![best], rest])
+            }
+            Ballot::Ranking(tiers) => {
+                let tiers: Vec<Vec<String>> =
+                    tiers.into_iter().filter(|tier| !tier.is_empty()).collect();
+                let mut named: Vec<&String> = tiers.iter().flatten().collect();
+                if let Some(stranger) = named.iter().find(|id| !session.run_ids.contains(id)) {
+                    return Err(VoteError::BadBallot(format!(
+                        "run {stranger} is not in battle {session_id}"
+                    )));
+                }
+                named.sort();
+                if let Some(twice) = named.windows(2).find(|pair| pair[0] == pair[1]) {
+                    return Err(VoteError::BadBallot(format!(
+                        "run {} is ranked twice",
+                        twice[0]
+                    )));
+                }
+                if named.len() != session.run_ids.len() {
+                    return Err(VoteError::BadBallot(format!(
+                        "a ranking places all {} runs of the battle; this one places {}",
+                        session.run_ids.len(),
+                        named.len()
+                    )));
+                }
+                ("ranking", tiers)
+            }
+            Ballot::AllBad => ("all_bad", vec![session.run_ids.clone()]),
+        };
+        let contestant_of = |run: &String| {
+            runs.iter()
+                .find(|record| &record.id == run)
+                .map(|record| record.contestant.id.clone())
+                .unwrap_or_default()
+        };
+        let by_contestant: Vec<Vec<String>> = tiers
+            .iter()
+            .map(|tier| tier.iter().map(contestant_of).collect())
+            .collect();
+        let outcomes = leaderboard::pairwise(&by_contestant);
+        let excluded = state.excluded.as_deref();
+        let vote = self
+            .inner
+            .store
+            .add_vote(&NewVote {
+                battle: &session.id,
+                voter,
+                kind,
+                ranking: &tiers,
+                excluded,
+                outcomes: &outcomes,
+                once_per_voter: !self.inner.config.repeat_votes,
+            })?
+            .ok_or(VoteError::AlreadyVoted)?;
+        tracing::info!(battle = %session.id, kind, counted = excluded.is_none(), "Vote recorded.");
+        Ok(vote)
+    }
+
+    /// The leaderboard under `filter`: read from the store only as far as it has grown since
+    /// the last call, refitted from the last fit, and served as is while no vote arrives.
+    pub fn leaderboard(&self, filter: &BoardFilter) -> Result<LeaderboardView, StoreError> {
+        let store = &self.inner.store;
+        let (counted, excluded, newest_vote) = store.vote_counts(filter)?;
+        let mut boards = self.inner.boards.lock().unwrap();
+        let cached = boards.entry(filter.clone()).or_insert_with(|| CachedBoard {
+            newest_vote: -1,
+            read_up_to: 0,
+            votes: Vec::new(),
+            board: leaderboard::Board::default(),
+        });
+        if cached.newest_vote != newest_vote {
+            let fresh = store.outcomes_after(filter, cached.read_up_to)?;
+            // In vote order, a vote's outcomes together (one transaction wrote them).
+            for outcome in fresh {
+                let same_vote = cached.read_up_to == outcome.vote && !cached.votes.is_empty();
+                cached.read_up_to = outcome.vote;
+                let pair = (outcome.a, outcome.b, outcome.score);
+                match cached.votes.last_mut() {
+                    Some(last) if same_vote => last.pairs.push(pair),
+                    _ => cached.votes.push(leaderboard::VoteOutcomes {
+                        battle: outcome.battle,
+                        pairs: vec![pair],
+                    }),
+                }
+            }
+            cached.board = leaderboard::build(
+                &cached.votes,
+                leaderboard::BOOTSTRAP_ROUNDS,
+                &cached.board.theta,
+            );
+            cached.newest_vote = newest_vote;
+        }
+        let board = cached.board.clone();
+        drop(boards);
+        let names: HashMap<String, String> = store.contestant_names()?.into_iter().collect();
+        let (pipelines, categories) = store.pipelines_and_categories()?;
+        Ok(LeaderboardView {
+            votes_counted: counted,
+            votes_excluded: excluded,
+            outcomes: board.outcomes,
+            pipelines,
+            categories,
+            entries: board
+                .entries
+                .into_iter()
+                .map(|entry| LeaderboardEntry {
+                    name: names
+                        .get(&entry.contestant)
+                        .cloned()
+                        .unwrap_or_else(|| entry.contestant.clone()),
+                    entry,
+                })
+                .collect(),
+            scores: store.score_means(filter)?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LeaderboardView {
+    pub votes_counted: u32,
+    pub votes_excluded: u32,
+    pub outcomes: usize,
+    pub pipelines: Vec<String>,
+    pub categories: Vec<String>,
+    pub entries: Vec<LeaderboardEntry>,
+    /// The scorer plugins' view of the same battles.
+    pub scores: Vec<crate::store::ContestantScores>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LeaderboardEntry {
+    pub name: String,
+    #[serde(flatten)]
+    pub entry: leaderboard::Entry,
+}
+
 /// Maps a container-stage error to the run's failed stage and reason. The project's own
 /// failures read as what the model got wrong; the arena's read as the arena's.
 fn phase_error(stage: Status, error: docker::Error) -> (Status, String) {
@@ -1134,6 +1606,51 @@ pub enum SessionError {
     DuplicateContestant(String),
     #[error("contestant `{id}` cannot run: {reason}")]
     Unavailable { id: String, reason: String },
+    #[error("a category is at most 60 characters")]
+    BadCategory,
+    #[error("arena error: the battle could not be saved: {0}")]
+    Store(String),
+}
+
+/// The pipeline and plugins a battle runs with, by version and content hash: what a later
+/// reader needs to tell two battles' conditions apart.
+fn versions_used(
+    catalog: &Catalog,
+    pipeline: &Pipeline,
+    chosen: &[Contestant],
+) -> serde_json::Value {
+    let plugins = &catalog.plugins;
+    let mut used = Vec::new();
+    let mut add = |meta: &plugin::PluginMeta, version: &str| {
+        let entry = serde_json::json!({
+            "id": meta.id,
+            "version": version,
+            "hash": meta.content_hash,
+        });
+        if !used.contains(&entry) {
+            used.push(entry);
+        }
+    };
+    for contestant in chosen {
+        if let Some(provider) = plugins.providers.get(&contestant.provider) {
+            add(&provider.meta, &provider.info.version);
+        }
+    }
+    for step in &pipeline.validators {
+        if let Some(validator) = plugins.validators.get(&step.plugin) {
+            add(&validator.meta, &validator.info.version);
+        }
+    }
+    for step in &pipeline.scorers {
+        if let Some(scorer) = plugins.scorers.get(&step.plugin) {
+            add(&scorer.meta, &scorer.info.version);
+        }
+    }
+    serde_json::json!({
+        "pipeline": { "id": pipeline.id, "source": pipeline.source },
+        "catalog_version": catalog.version,
+        "plugins": used,
+    })
 }
 
 impl PreviewTargets for Arena {
@@ -1146,9 +1663,16 @@ impl PreviewTargets for Arena {
             (Status::Healthy | Status::Capturing | Status::Scoring | Status::Ready, Some(port)) => {
                 PreviewLookup::Ready(SocketAddr::from(([127, 0, 0, 1], port)))
             }
-            (Status::Failed | Status::Terminated, _) => PreviewLookup::Ended {
-                reason: record.failure.unwrap_or_else(|| record.status.to_string()),
+            // Runs read back from the store: their container went with the arena that ran it.
+            (Status::Ready, None) => PreviewLookup::Ended {
+                reason: "the preview stopped with the arena that served it; the screenshots remain"
+                    .into(),
             },
+            (Status::Failed | Status::Terminated | Status::Interrupted, _) => {
+                PreviewLookup::Ended {
+                    reason: record.failure.unwrap_or_else(|| record.status.to_string()),
+                }
+            }
             (status, _) => PreviewLookup::NotReady {
                 status: status.to_string(),
             },

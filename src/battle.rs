@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 
-use arena::arena::{Arena, ArenaConfig};
+use arena::arena::{Arena, ArenaConfig, BattleRequest};
 use arena::run::{EventKind, RunRecord, Status};
 
 use crate::{RunArgs, ServeArgs, Sources};
@@ -23,8 +23,13 @@ fn config(sources: Sources, data_dir: std::path::PathBuf) -> ArenaConfig {
 }
 
 pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let mut config = config(args.sources, args.out.clone());
-    if let Some(ports) = args.ports {
+    let prompts = match (&args.prompt, &args.prompts) {
+        (Some(prompt), None) => vec![prompt.clone()],
+        (None, Some(file)) => read_prompt_file(file)?,
+        _ => anyhow::bail!("give a prompt, or a prompt file with --prompts"),
+    };
+    let mut config = config(args.sources.clone(), args.out.clone());
+    if let Some(ports) = args.ports.clone() {
         config.ports = ports;
     }
     let listener = if args.keep {
@@ -44,7 +49,116 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
         tokio::spawn(async move { axum::serve(listener, router).await });
     }
 
-    let session = arena.start_session(&args.prompt, &args.contestant_ids, &args.pipeline)?;
+    // One battle at a time: they share the machine's cores, and a batch is for comparing
+    // contestants under the same conditions.
+    let mut battles = Vec::new();
+    for (number, prompt) in prompts.iter().enumerate() {
+        if prompts.len() > 1 {
+            println!("\n=== Prompt {} of {} ===", number + 1, prompts.len());
+        }
+        match one_battle(&arena, prompt, &args).await {
+            Ok(battle) => {
+                let interrupted = battle.interrupted;
+                battles.push(battle);
+                if interrupted {
+                    break;
+                }
+            }
+            // A prompt the arena refuses (too long, say) is that prompt's failure only.
+            Err(error) if prompts.len() > 1 => println!("Battle not started: {error:#}"),
+            Err(error) => return Err(error),
+        }
+    }
+    if prompts.len() > 1 {
+        print_batch_summary(&battles);
+        let summary: Vec<serde_json::Value> = battles
+            .iter()
+            .map(|battle| {
+                serde_json::json!({
+                    "session": battle.session,
+                    "prompt": battle.prompt,
+                    "runs": battle.runs.iter().map(|run| serde_json::json!({
+                        "run": run.id,
+                        "contestant": run.contestant.id,
+                        "status": run.status,
+                        "failed_stage": run.failed_stage,
+                        "failure": run.failure,
+                        "ready_ms": ready_ms(run),
+                        "cost_usd": run.cost_usd,
+                        "scores": run.scores,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        std::fs::write(
+            args.out.join("batch.json"),
+            serde_json::to_vec_pretty(&summary)?,
+        )?;
+        println!("\nBatch summary: {}", args.out.join("batch.json").display());
+    }
+
+    let runs: Vec<&RunRecord> = battles.iter().flat_map(|battle| &battle.runs).collect();
+    let all_ready = !runs.is_empty()
+        && battles.len() == prompts.len()
+        && runs.iter().all(|run| run.status == Status::Ready);
+    let interrupted = battles.iter().any(|battle| battle.interrupted);
+    if args.keep && !interrupted && runs.iter().any(|run| run.status == Status::Ready) {
+        println!("Previews stay up until you press Ctrl-C.");
+        shutdown_signal().await;
+    }
+    arena.stop_all("battle over").await;
+    Ok(if all_ready {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// Prompts of a batch: one per line; blank lines and lines starting with `#` are skipped.
+fn read_prompt_file(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the prompt file {}", path.display()))?;
+    let prompts: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
+    if prompts.is_empty() {
+        anyhow::bail!(
+            "the prompt file {} has no prompts (one per line; # starts a comment)",
+            path.display()
+        );
+    }
+    Ok(prompts)
+}
+
+struct BattleResult {
+    session: String,
+    prompt: String,
+    runs: Vec<RunRecord>,
+    /// Ctrl-C stopped it: the rest of a batch is not started.
+    interrupted: bool,
+}
+
+/// From the start of the battle to ready, for a run that got there.
+fn ready_ms(run: &RunRecord) -> Option<u64> {
+    let first = run.transitions.first()?.at_ms;
+    let ready = run
+        .transitions
+        .iter()
+        .find(|transition| transition.status == Status::Ready)?;
+    Some(ready.at_ms.saturating_sub(first))
+}
+
+async fn one_battle(arena: &Arena, prompt: &str, args: &RunArgs) -> anyhow::Result<BattleResult> {
+    let session = arena.start_battle(BattleRequest {
+        prompt: prompt.to_owned(),
+        contestants: args.contestant_ids.clone(),
+        pipeline: args.pipeline.clone(),
+        category: args.category.clone(),
+        anonymous: false,
+    })?;
     println!("Battle {} — {}", session.id, session.prompt);
     let names: HashMap<String, String> = arena
         .runs_of(&session)
@@ -82,11 +196,13 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
             }
         })
     };
+    let mut interrupted = false;
     tokio::select! {
         _ = arena.wait(&session) => {}
         _ = shutdown_signal() => {
             println!("Interrupted: stopping every run.");
             arena.stop_all("interrupted").await;
+            interrupted = true;
         }
     }
     // The last run's final lines are printed by the progress task as it sees them.
@@ -98,7 +214,7 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
 
     let runs = arena.runs_of(&session);
-    print_table(&arena, &runs, args.keep);
+    print_table(arena, &runs, args.keep);
     let battle_dir = args.out.join(&session.id);
     let summary = serde_json::json!({
         "session": session.id,
@@ -115,18 +231,108 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
         "\nFiles, logs, screenshots and reports: {}",
         battle_dir.display()
     );
-
-    let all_ready = runs.iter().all(|run| run.status == Status::Ready);
-    if args.keep && runs.iter().any(|run| run.status == Status::Ready) {
-        println!("Previews stay up until you press Ctrl-C.");
-        shutdown_signal().await;
-    }
-    arena.stop_all("battle over").await;
-    Ok(if all_ready {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
+    Ok(BattleResult {
+        session: session.id.clone(),
+        prompt: session.prompt.clone(),
+        runs,
+        interrupted,
     })
+}
+
+/// A batch as one table: a row per prompt, a column per contestant, each cell the run's
+/// outcome (seconds to ready, or the stage it failed in), then each contestant's totals.
+fn print_batch_summary(battles: &[BattleResult]) {
+    let mut contestants: Vec<String> = Vec::new();
+    for run in battles.iter().flat_map(|battle| &battle.runs) {
+        if !contestants.contains(&run.contestant.id) {
+            contestants.push(run.contestant.id.clone());
+        }
+    }
+    let column = contestants
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max(16);
+    let prompt_width = 40;
+    let cut = |text: &str| -> String {
+        let mut shown: String = text.chars().take(prompt_width).collect();
+        if text.chars().count() > prompt_width {
+            shown.pop();
+            shown.push('…');
+        }
+        shown
+    };
+    println!("\n{:<prompt_width$}", "Batch: outcome per prompt");
+    print!("{:<prompt_width$}", "prompt");
+    for contestant in &contestants {
+        print!("  {contestant:>column$}");
+    }
+    println!();
+    for battle in battles {
+        print!("{:<prompt_width$}", cut(&battle.prompt));
+        for contestant in &contestants {
+            let cell = match battle
+                .runs
+                .iter()
+                .find(|run| &run.contestant.id == contestant)
+            {
+                None => "-".to_owned(),
+                Some(run) => match (run.status, ready_ms(run)) {
+                    (Status::Ready, Some(ms)) => format!("ready {:.0}s", ms as f64 / 1000.0),
+                    (status, _) => match run.failed_stage {
+                        Some(stage) => format!("{status} @{stage}"),
+                        None => status.to_string(),
+                    },
+                },
+            };
+            print!("  {cell:>column$}");
+        }
+        println!();
+    }
+    print!("{:<prompt_width$}", "ready");
+    for contestant in &contestants {
+        let runs: Vec<&RunRecord> = battles
+            .iter()
+            .flat_map(|battle| &battle.runs)
+            .filter(|run| &run.contestant.id == contestant)
+            .collect();
+        let ready = runs
+            .iter()
+            .filter(|run| run.status == Status::Ready)
+            .count();
+        print!("  {:>column$}", format!("{ready}/{}", runs.len()));
+    }
+    println!();
+    print!("{:<prompt_width$}", "mean time to ready");
+    for contestant in &contestants {
+        let times: Vec<u64> = battles
+            .iter()
+            .flat_map(|battle| &battle.runs)
+            .filter(|run| &run.contestant.id == contestant)
+            .filter_map(ready_ms)
+            .collect();
+        let cell = match times.len() {
+            0 => "-".to_owned(),
+            n => format!(
+                "{:.0}s",
+                times.iter().sum::<u64>() as f64 / n as f64 / 1000.0
+            ),
+        };
+        print!("  {cell:>column$}");
+    }
+    println!();
+    print!("{:<prompt_width$}", "cost");
+    for contestant in &contestants {
+        let cost: f64 = battles
+            .iter()
+            .flat_map(|battle| &battle.runs)
+            .filter(|run| &run.contestant.id == contestant)
+            .map(|run| run.cost_usd)
+            .sum();
+        print!("  {:>column$}", format!("${cost:.4}"));
+    }
+    println!();
 }
 
 /// The battle as a table; `live` when the previews stay up after it (`--keep`), else
@@ -198,6 +404,7 @@ pub async fn serve_command(args: ServeArgs) -> anyhow::Result<ExitCode> {
         config.ports = ports;
     }
     config.gateway_port = Some(args.listen.port());
+    config.repeat_votes = args.repeat_votes;
     let preview_domain = config.preview_domain.clone();
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

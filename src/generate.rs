@@ -37,7 +37,7 @@ impl std::fmt::Display for Stage {
 }
 
 /// A problem found in a reply, by the extractor, the path checks or a validator.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RunDiagnostic {
     /// `extract`, `paths`, or the validator plugin's id.
     pub source: String,
@@ -49,7 +49,7 @@ pub struct RunDiagnostic {
 
 /// A validator's change to the tree, kept so that a reader sees what the model wrote and
 /// what the arena changed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RecordedEdit {
     pub validator: String,
     #[serde(flatten)]

@@ -45,7 +45,7 @@ enum Command {
     Plugins(Sources),
 }
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 struct Sources {
     /// Folder of pipeline files; the embedded pipelines when not given.
     #[arg(long, env = "ARENA_PIPELINES")]
@@ -79,7 +79,15 @@ struct GenerateArgs {
 #[derive(Args)]
 struct RunArgs {
     /// What the contestants should build.
-    prompt: String,
+    #[arg(required_unless_present = "prompts", conflicts_with = "prompts")]
+    prompt: Option<String>,
+    /// A file of prompts, one per line (`#` starts a comment): one battle per prompt, one
+    /// after another, then a summary table.
+    #[arg(long, value_name = "FILE")]
+    prompts: Option<PathBuf>,
+    /// What kind of site the prompts ask for; the leaderboard filters by it.
+    #[arg(long)]
+    category: Option<String>,
     /// Contestant ids; the default contestants when none are given.
     #[arg(long = "contestant", short = 'c')]
     contestant_ids: Vec<String>,
@@ -130,6 +138,10 @@ struct ServeArgs {
     /// Host ports for the run containers, e.g. 3001-4000.
     #[arg(long, env = "ARENA_PORTS", value_parser = arena::ports::parse_port_range)]
     ports: Option<std::ops::RangeInclusive<u16>>,
+    /// Let one browser vote more than once on a battle (by default, one vote per battle
+    /// per browser).
+    #[arg(long)]
+    repeat_votes: bool,
     #[command(flatten)]
     sources: Sources,
 }

@@ -8,8 +8,10 @@ use serde::Serialize;
 use crate::generate::{RecordedEdit, RunDiagnostic};
 use crate::plugin::{FinishReason, Metric, TokenUsage};
 
-/// A run's lifecycle, in order. `Failed` and `Terminated` end it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// A run's lifecycle, in order. `Failed`, `Terminated` and `Interrupted` end it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Queued,
@@ -24,6 +26,9 @@ pub enum Status {
     Ready,
     Failed,
     Terminated,
+    /// The arena stopped (crashed, was killed) while the run was in a stage; found so by
+    /// the next instance on the same data folder.
+    Interrupted,
 }
 
 impl Status {
@@ -41,12 +46,36 @@ impl Status {
             Self::Ready => "ready",
             Self::Failed => "failed",
             Self::Terminated => "terminated",
+            Self::Interrupted => "interrupted",
         }
     }
 
     /// Nothing more will happen to the run on its own.
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Ready | Self::Failed | Self::Terminated)
+        matches!(
+            self,
+            Self::Ready | Self::Failed | Self::Terminated | Self::Interrupted
+        )
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Queued,
+            Self::Generating,
+            Self::Validating,
+            Self::Installing,
+            Self::Building,
+            Self::Starting,
+            Self::Healthy,
+            Self::Capturing,
+            Self::Scoring,
+            Self::Ready,
+            Self::Failed,
+            Self::Terminated,
+            Self::Interrupted,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
     }
 }
 
@@ -64,14 +93,14 @@ pub fn now_ms() -> u64 {
         .as_millis() as u64
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Transition {
     pub status: Status,
     pub at_ms: u64,
 }
 
 /// Who is competing in a run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ContestantView {
     pub id: String,
     pub name: String,
@@ -79,7 +108,21 @@ pub struct ContestantView {
     pub model: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl ContestantView {
+    /// Who is competing, as an anonymous battle shows them before a vote: "Contestant A"
+    /// for the first run, and so on, with nothing that tells the model.
+    pub fn hidden(position: usize) -> Self {
+        let letter = char::from(b'A' + (position % 26) as u8);
+        Self {
+            id: format!("contestant-{}", letter.to_ascii_lowercase()),
+            name: format!("Contestant {letter}"),
+            provider: String::new(),
+            model: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Screenshot {
     pub viewport: String,
     pub width: u32,
@@ -96,7 +139,7 @@ pub struct Screenshot {
     pub page: crate::screenshot::PageFacts,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FileEntry {
     pub path: String,
     pub bytes: usize,
@@ -109,7 +152,7 @@ pub struct FileEntry {
 pub type KeptFiles = std::sync::Arc<[crate::plugin::SourceFile]>;
 
 /// Everything kept about one run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RunRecord {
     /// Also the run's preview host name.
     pub id: String,
@@ -182,6 +225,24 @@ impl RunRecord {
         }
         self.status = status;
         self.transitions.push(Transition { status, at_ms });
+    }
+
+    /// Why this run ended through no fault of its model, if it did: the arena failed it
+    /// (its reasons start with "arena error"), stopped before it was ready, or went down
+    /// while it ran. A vote on a battle with such a run does not count.
+    pub fn arena_fault(&self) -> Option<String> {
+        let name = &self.contestant.name;
+        let reason = self.failure.as_deref().unwrap_or("no reason recorded");
+        match self.status {
+            Status::Interrupted => Some(format!("the run of {name} was interrupted: {reason}")),
+            Status::Terminated if self.failed_stage.is_some() => Some(format!(
+                "the run of {name} was stopped before it was ready: {reason}"
+            )),
+            Status::Failed if reason.starts_with("arena error") => Some(format!(
+                "the run of {name} failed because of the arena: {reason}"
+            )),
+            _ => None,
+        }
     }
 
     pub fn stage_time(&self, status: Status) -> Option<Duration> {

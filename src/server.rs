@@ -20,9 +20,10 @@ use futures::Stream;
 use serde::{Deserialize, Serialize};
 use tower::ServiceExt as _;
 
-use crate::arena::{Arena, Session, SessionError};
+use crate::arena::{Arena, Ballot, BattleRequest, Session, SessionError, VoteError, VotingState};
 use crate::gateway::Gateway;
 use crate::run::{Event, RunRecord};
+use crate::store::{BoardFilter, HistoryQuery, StoreError};
 
 #[derive(Clone)]
 struct App {
@@ -45,6 +46,8 @@ pub fn router(arena: Arena, preview_domain: &str) -> Router {
         .route("/", page(crate::web::HOME))
         .route("/sessions/{id}", page(crate::web::SESSION))
         .route("/plugins", page(crate::web::PLUGINS))
+        .route("/history", page(crate::web::HISTORY))
+        .route("/leaderboard", page(crate::web::LEADERBOARD))
         .route("/assets/{*file}", get(crate::web::asset))
         .route("/api/health", get(|| async { "ok" }))
         .route("/api/contestants", get(contestants))
@@ -53,6 +56,10 @@ pub fn router(arena: Arena, preview_domain: &str) -> Router {
         .route("/api/sessions/{id}", get(session))
         .route("/api/sessions/{id}/events", get(session_events))
         .route("/api/sessions/{id}/export", get(session_export))
+        .route("/api/sessions/{id}/votes", post(create_vote))
+        .route("/api/history", get(history))
+        .route("/api/leaderboard", get(leaderboard))
+        .route("/api/runs/{id}/download", get(run_download))
         .route("/api/runs/{id}", get(run))
         .route("/api/runs/{id}/summary", get(run_summary_route))
         .route("/api/runs/{id}/logs/{phase}", get(run_log))
@@ -138,6 +145,8 @@ fn is_same_origin(origin: &axum::http::HeaderValue, host: &str) -> bool {
 enum ApiError {
     NotFound(String),
     BadRequest(String),
+    /// The request is sound but the battle is not in a state to take it.
+    Conflict(String),
     Internal(anyhow::Error),
 }
 
@@ -146,6 +155,7 @@ impl IntoResponse for ApiError {
         let (status, message) = match self {
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message),
             ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
+            ApiError::Conflict(message) => (StatusCode::CONFLICT, message),
             ApiError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "Request failed.");
                 (
@@ -160,7 +170,29 @@ impl IntoResponse for ApiError {
 
 impl From<SessionError> for ApiError {
     fn from(error: SessionError) -> Self {
-        ApiError::BadRequest(error.to_string())
+        match error {
+            SessionError::Store(_) => ApiError::Internal(error.into()),
+            _ => ApiError::BadRequest(error.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+impl From<VoteError> for ApiError {
+    fn from(error: VoteError) -> Self {
+        match error {
+            VoteError::UnknownBattle(_) => ApiError::NotFound(error.to_string()),
+            VoteError::NotFinished(_) | VoteError::AlreadyVoted => {
+                ApiError::Conflict(error.to_string())
+            }
+            VoteError::BadBallot(_) => ApiError::BadRequest(error.to_string()),
+            VoteError::Store(error) => error.into(),
+        }
     }
 }
 
@@ -338,6 +370,10 @@ struct NewSession {
     contestants: Vec<String>,
     #[serde(default = "default_pipeline")]
     pipeline: String,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    anonymous: bool,
 }
 
 fn default_pipeline() -> String {
@@ -350,26 +386,61 @@ struct SessionView<Run = RunRecord> {
     id: String,
     prompt: String,
     pipeline: String,
+    category: Option<String>,
+    anonymous: bool,
+    /// Contestants show as "Contestant A", "Contestant B"… until this browser votes.
+    names_hidden: bool,
     created_ms: u64,
     runs: Vec<Run>,
+    voting: Option<VotingState>,
+    votes: Vec<crate::store::Vote>,
 }
 
-fn view(arena: &Arena, session: &Session) -> SessionView {
-    view_with(arena, session, |run| run)
+/// Who is asking, for what depends on whether they have voted.
+#[derive(Deserialize, Default)]
+struct VoterQuery {
+    voter: Option<String>,
+}
+
+fn view(arena: &Arena, session: &Session, voter: Option<&str>) -> Result<SessionView, ApiError> {
+    view_with(arena, session, voter, |run| run)
 }
 
 fn view_with<Run>(
     arena: &Arena,
     session: &Session,
-    each: impl FnMut(RunRecord) -> Run,
-) -> SessionView<Run> {
-    SessionView {
+    voter: Option<&str>,
+    mut each: impl FnMut(RunRecord) -> Run,
+) -> Result<SessionView<Run>, ApiError> {
+    let names_hidden = arena.names_hidden(session, voter);
+    let runs = arena
+        .runs_of(session)
+        .into_iter()
+        .enumerate()
+        .map(|(position, mut run)| {
+            if names_hidden {
+                run.contestant = crate::run::ContestantView::hidden(position);
+            }
+            each(run)
+        })
+        .collect();
+    Ok(SessionView {
         id: session.id.clone(),
         prompt: session.prompt.clone(),
         pipeline: session.pipeline.clone(),
+        category: session.category.clone(),
+        anonymous: session.anonymous,
+        names_hidden,
         created_ms: session.created_ms,
-        runs: arena.runs_of(session).into_iter().map(each).collect(),
-    }
+        runs,
+        voting: Some(arena.voting(session, voter)?),
+        // Others' verdicts are not shown before one's own: they would sway it, and their
+        // reasons name the contestants.
+        votes: match names_hidden {
+            true => Vec::new(),
+            false => arena.store().votes_of(&session.id)?,
+        },
+    })
 }
 
 async fn create_session(
@@ -377,8 +448,172 @@ async fn create_session(
     body: Result<Json<NewSession>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
     let Json(body) = body.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
-    let session = arena.start_session(&body.prompt, &body.contestants, &body.pipeline)?;
-    Ok((StatusCode::CREATED, Json(view(&arena, &session))))
+    let session = arena.start_battle(BattleRequest {
+        prompt: body.prompt,
+        contestants: body.contestants,
+        pipeline: body.pipeline,
+        category: body.category,
+        anonymous: body.anonymous,
+    })?;
+    Ok((StatusCode::CREATED, Json(view(&arena, &session, None)?)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewVote {
+    voter: String,
+    /// `best` (with `best`), `ranking` (with `ranking`) or `all_bad`.
+    kind: String,
+    best: Option<String>,
+    ranking: Option<Vec<Vec<String>>>,
+}
+
+/// `POST /api/sessions/{id}/votes`: a person's ranking of a finished battle. Answers the
+/// vote and the battle as the voter may now see it (names revealed).
+async fn create_vote(
+    State(arena): State<Arena>,
+    Path(id): Path<String>,
+    body: Result<Json<NewVote>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let Json(body) = body.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    let ballot = match (body.kind.as_str(), body.best, body.ranking) {
+        ("best", Some(best), None) => Ballot::Best(best),
+        ("ranking", None, Some(ranking)) => Ballot::Ranking(ranking),
+        ("all_bad", None, None) => Ballot::AllBad,
+        (kind @ ("best" | "ranking" | "all_bad"), _, _) => {
+            return Err(ApiError::BadRequest(format!(
+                "a `{kind}` vote takes {}",
+                match kind {
+                    "best" => "`best`: the winning run's id, and no `ranking`",
+                    "ranking" => "`ranking`: tiers of run ids, best first, and no `best`",
+                    _ => "neither `best` nor `ranking`",
+                }
+            )));
+        }
+        (other, _, _) => {
+            return Err(ApiError::BadRequest(format!(
+                "no vote kind `{other}`; kinds are best, ranking, all_bad"
+            )));
+        }
+    };
+    let vote = arena.vote(&id, &body.voter, ballot)?;
+    let session = arena
+        .session(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
+    let session = view(&arena, &session, Some(&body.voter))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "vote": vote, "session": session })),
+    ))
+}
+
+#[derive(Deserialize)]
+struct HistoryParams {
+    q: Option<String>,
+    contestant: Option<String>,
+    category: Option<String>,
+    limit: Option<u32>,
+    offset: Option<u32>,
+    voter: Option<String>,
+}
+
+/// `GET /api/history`: past battles, newest first, by prompt words, contestant, category.
+async fn history(
+    State(arena): State<Arena>,
+    query: Result<Query<HistoryParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Query(params) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    let given = |value: Option<String>| value.filter(|value| !value.trim().is_empty());
+    let query = HistoryQuery {
+        text: given(params.q),
+        contestant: given(params.contestant),
+        category: given(params.category),
+        limit: params.limit.unwrap_or(50).clamp(1, 200),
+        offset: params.offset.unwrap_or(0),
+        voter: given(params.voter.clone()),
+    };
+    let voter = params.voter.as_deref();
+    let (total, entries) = arena.store().history(&query)?;
+    let battles: Vec<serde_json::Value> = entries
+        .into_iter()
+        .map(|entry| {
+            let names_hidden = entry.info.anonymous
+                && !voter.is_some_and(|voter| {
+                    arena
+                        .store()
+                        .has_voted(&entry.info.id, voter)
+                        .unwrap_or(false)
+                });
+            let mut runs = entry.runs;
+            if names_hidden {
+                for (position, run) in runs.iter_mut().enumerate() {
+                    run.contestant = crate::run::ContestantView::hidden(position);
+                }
+            }
+            serde_json::json!({
+                "id": entry.info.id,
+                "prompt": entry.info.prompt,
+                "category": entry.info.category,
+                "pipeline": entry.info.pipeline,
+                "created_ms": entry.info.created_ms,
+                "anonymous": entry.info.anonymous,
+                "names_hidden": names_hidden,
+                "votes": entry.votes,
+                "runs": runs,
+            })
+        })
+        .collect();
+    Ok(Json(
+        serde_json::json!({ "total": total, "battles": battles }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct BoardParams {
+    pipeline: Option<String>,
+    category: Option<String>,
+}
+
+/// `GET /api/leaderboard`: strengths from votes, and the scorers' means beside them.
+async fn leaderboard(
+    State(arena): State<Arena>,
+    query: Result<Query<BoardParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<crate::arena::LeaderboardView>, ApiError> {
+    let Query(params) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    let given = |value: Option<String>| value.filter(|value| !value.trim().is_empty());
+    let filter = BoardFilter {
+        pipeline: given(params.pipeline),
+        category: given(params.category),
+    };
+    // The fit runs on a blocking thread: a cold board with many votes takes milliseconds
+    // of CPU that the runtime's other tasks should not wait for.
+    let board = tokio::task::spawn_blocking(move || arena.leaderboard(&filter))
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))??;
+    Ok(Json(board))
+}
+
+/// `GET /api/runs/{id}/download`: the run's project as a ZIP: the files as the arena
+/// checked and built them (validator edits applied), the model's whole reply, and a list of
+/// what each validator changed.
+async fn run_download(
+    State(arena): State<Arena>,
+    Path(id): Path<String>,
+    Query(voter): Query<VoterQuery>,
+) -> Result<Response, ApiError> {
+    let record = visible_run(&arena, &id, voter.voter.as_deref())?;
+    let name = format!("{}-{}", record.contestant.id, record.id);
+    let bytes = crate::export::project_zip(&record, &name)
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    let disposition = format!("attachment; filename=\"{name}.zip\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// A run without its text (reply, logs, the contents of validator edits): what a list or
@@ -400,32 +635,52 @@ fn run_summary(record: &RunRecord) -> serde_json::Value {
 }
 
 /// Every session, each run as a summary (`GET /api/runs/{id}` has the rest).
-async fn list_sessions(State(arena): State<Arena>) -> Json<Vec<SessionView<serde_json::Value>>> {
+async fn list_sessions(
+    State(arena): State<Arena>,
+    Query(voter): Query<VoterQuery>,
+) -> Result<Json<Vec<SessionView<serde_json::Value>>>, ApiError> {
     let sessions = arena.sessions();
-    let views = sessions
-        .iter()
-        .map(|session| view_with(&arena, session, |run| run_summary(&run)));
-    Json(views.collect())
+    let views = sessions.iter().map(|session| {
+        view_with(&arena, session, voter.voter.as_deref(), |run| {
+            run_summary(&run)
+        })
+    });
+    Ok(Json(views.collect::<Result<_, _>>()?))
+}
+
+/// A run as `voter` may see it: in an anonymous battle they have not voted on, without the
+/// contestant's name.
+fn visible_run(arena: &Arena, id: &str, voter: Option<&str>) -> Result<RunRecord, ApiError> {
+    let mut record = arena
+        .run(id)
+        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))?;
+    if let Some(session) = arena.session(&record.session)
+        && arena.names_hidden(&session, voter)
+    {
+        let position = session.run_ids.iter().position(|run| run == id);
+        record.contestant = crate::run::ContestantView::hidden(position.unwrap_or(0));
+    }
+    Ok(record)
 }
 
 async fn run_summary_route(
     State(arena): State<Arena>,
     Path(id): Path<String>,
+    Query(voter): Query<VoterQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    arena
-        .run(&id)
-        .map(|record| Json(run_summary(&record)))
-        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))
+    let record = visible_run(&arena, &id, voter.voter.as_deref())?;
+    Ok(Json(run_summary(&record)))
 }
 
 async fn session(
     State(arena): State<Arena>,
     Path(id): Path<String>,
+    Query(voter): Query<VoterQuery>,
 ) -> Result<Json<SessionView>, ApiError> {
     let session = arena
         .session(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
-    Ok(Json(view(&arena, &session)))
+    Ok(Json(view(&arena, &session, voter.voter.as_deref())?))
 }
 
 /// The battle for analysis, as a download: prompt, pipeline, and per run the contestant,
@@ -434,11 +689,14 @@ async fn session(
 async fn session_export(
     State(arena): State<Arena>,
     Path(id): Path<String>,
+    Query(voter): Query<VoterQuery>,
 ) -> Result<Response, ApiError> {
     let session = arena
         .session(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
-    let battle = view_with(&arena, &session, |run| run_summary(&run));
+    let battle = view_with(&arena, &session, voter.voter.as_deref(), |run| {
+        run_summary(&run)
+    })?;
     let export = serde_json::json!({
         "format": "vibe-arena battle export 1",
         "exported_ms": crate::run::now_ms(),
@@ -532,11 +790,9 @@ fn event_name(event: &Event) -> &'static str {
 async fn run(
     State(arena): State<Arena>,
     Path(id): Path<String>,
+    Query(voter): Query<VoterQuery>,
 ) -> Result<Json<RunRecord>, ApiError> {
-    arena
-        .run(&id)
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))
+    Ok(Json(visible_run(&arena, &id, voter.voter.as_deref())?))
 }
 
 async fn run_log(
@@ -606,8 +862,5 @@ async fn stop_run(
     if !arena.stop(&id, "stopped on request").await {
         return Err(ApiError::NotFound(format!("no run {id}")));
     }
-    arena
-        .run(&id)
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("no run {id}")))
+    Ok(Json(visible_run(&arena, &id, None)?))
 }

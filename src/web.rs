@@ -1,4 +1,5 @@
-//! The arena's own pages (`web/`): home, one page per session, and the plugins page.
+//! The arena's own pages (`web/`): home, one page per session, history, leaderboard and
+//! the plugins page.
 //!
 //! The files are plain HTML, CSS and JavaScript modules with no build step. Release builds
 //! embed them in the binary; debug builds read them from `web/` on each request, so an edit
@@ -18,6 +19,8 @@ struct WebFiles;
 pub const HOME: &str = "index.html";
 pub const SESSION: &str = "session.html";
 pub const PLUGINS: &str = "plugins.html";
+pub const HISTORY: &str = "history.html";
+pub const LEADERBOARD: &str = "leaderboard.html";
 
 /// The policy every arena page is served with, for a preview domain such as
 /// `preview.localhost`.

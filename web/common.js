@@ -14,10 +14,50 @@ export async function api(path, options = {}) {
     // A non-JSON answer (a proxy's error page, say) is reported as its status below.
   }
   if (!response.ok) {
-    const message = body && body.error ? body.error : `${response.status} ${response.statusText}`;
-    throw new Error(message);
+    throw new Error(errorMessage(response, body, text));
   }
   return body;
+}
+
+/** The server's words for a refusal: `{"error": ...}`, or a short plain-text body. */
+function errorMessage(response, body, text) {
+  if (body && body.error) return body.error;
+  const plain = (response.headers.get("content-type") || "").startsWith("text/plain");
+  if (plain && text.trim() && text.length <= 500) return text.trim();
+  return `${response.status} ${response.statusText}`;
+}
+
+/** The voter id when the browser keeps no storage for the page. */
+let memoryVoterId = null;
+
+/**
+ * This browser's voter id, made once and kept: the server uses it to tell whether this
+ * browser has voted on a battle (which reveals an anonymous battle's names) and to keep
+ * one person's votes together. It identifies a browser, not a person.
+ */
+export function voterId() {
+  const key = "arena-voter";
+  let id = null;
+  try {
+    id = localStorage.getItem(key);
+  } catch {
+    // Storage can be refused (private modes, policies): the id then lasts for this page.
+  }
+  if (id) return id;
+  id = memoryVoterId || newVoterId();
+  memoryVoterId = id;
+  try {
+    localStorage.setItem(key, id);
+  } catch {
+    // As above: kept in memory only.
+  }
+  return id;
+}
+
+function newVoterId() {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /**
@@ -66,6 +106,7 @@ export const STATUS_LABELS = {
   ready: "Ready",
   failed: "Failed",
   terminated: "Terminated",
+  interrupted: "Interrupted",
 };
 
 /** What a run was doing in a stage, to finish "Failed while ...". */
@@ -86,6 +127,16 @@ export function statusLabel(status) {
   return STATUS_LABELS[status] || String(status);
 }
 
+/** The states a run never leaves: it is done, one way or another. */
+export const FINAL_STATUSES = ["ready", "failed", "terminated", "interrupted"];
+
 export function isFinal(status) {
-  return status === "ready" || status === "failed" || status === "terminated";
+  return FINAL_STATUSES.includes(status);
+}
+
+/** A run's state as a badge; `status-<state>` gives each state its colour. */
+export function statusBadge(status, text = statusLabel(status)) {
+  const badge = el("span", { class: `badge status-${status}`, text });
+  badge.dataset.status = status;
+  return badge;
 }

@@ -9,6 +9,8 @@ const prompt = document.getElementById("prompt");
 const picker = document.getElementById("contestants");
 const pickedCount = document.getElementById("picked-count");
 const pipelineSelect = document.getElementById("pipeline");
+const categoryInput = document.getElementById("category");
+const anonymousBox = document.getElementById("anonymous");
 const formError = document.getElementById("form-error");
 const startButton = document.getElementById("start");
 
@@ -135,7 +137,14 @@ form.addEventListener("submit", async (event) => {
     const session = await api("/api/sessions", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ prompt: text, contestants: picked, pipeline: pipelineSelect.value }),
+      body: JSON.stringify({
+        prompt: text,
+        contestants: picked,
+        pipeline: pipelineSelect.value,
+        anonymous: anonymousBox.checked,
+        // Left out when blank: a battle without a category, not one named "".
+        category: categoryInput.value.trim() || undefined,
+      }),
     });
     location.assign(`/sessions/${session.id}`);
   } catch (error) {

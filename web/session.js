@@ -7,7 +7,7 @@
 // run's record is fetched for what events do not carry (files, checks, screenshots, scores).
 
 import {
-  api, el, formatBytes, formatDuration, isFinal, STAGE_ACTIVITY, statusLabel,
+  api, el, formatBytes, formatDuration, isFinal, STAGE_ACTIVITY, statusLabel, voterId,
 } from "./common.js";
 
 const SANDBOX = "allow-scripts allow-forms allow-modals allow-popups";
@@ -49,6 +49,30 @@ const cardsElement = document.getElementById("cards");
 const summary = document.getElementById("battle-summary");
 const connection = document.getElementById("connection");
 const pageError = document.getElementById("page-error");
+const vote = {
+  namesNote: document.getElementById("vote-names-note"),
+  excluded: document.getElementById("vote-excluded"),
+  status: document.getElementById("vote-status"),
+  controls: document.getElementById("vote-controls"),
+  error: document.getElementById("vote-error"),
+  result: document.getElementById("vote-result"),
+  list: document.getElementById("vote-list"),
+};
+
+/**
+ * The battle as the server last described it to this browser: an anonymous battle's
+ * names stay hidden until this browser has voted on it.
+ */
+let session = null;
+
+/** `voter=<id>`: tells the server whether this browser may see an anonymous battle's names. */
+function voterQuery() {
+  return `voter=${encodeURIComponent(voterId())}`;
+}
+
+function sessionUrl() {
+  return `/api/sessions/${encodeURIComponent(sessionId)}?${voterQuery()}`;
+}
 
 /** Run id -> Card. */
 const cards = new Map();
@@ -89,6 +113,9 @@ class Card {
   constructor(record) {
     this.id = record.id;
     this.record = record;
+    // Who the run is comes from the session, not from each refreshed record: an anonymous
+    // battle's names change when the session says so, once this browser has voted.
+    this.contestant = record.contestant;
     this.status = "queued";
     this.startedAt = record.transitions[0].at_ms;
     this.enteredAt = this.startedAt;
@@ -109,7 +136,6 @@ class Card {
   }
 
   build() {
-    const { contestant } = this.record;
     const nameId = `name-${this.id}`;
     // Not a live region: replaying a battle would announce every change of every card; the
     // battle's summary line announces progress instead.
@@ -120,15 +146,9 @@ class Card {
 
     this.waitingView = el("div", { class: "view view-waiting" },
       el("p", { text: "Waiting for its turn…" }));
-    this.replyView = el("pre", { class: "view view-text", tabindex: "0", role: "log",
-      "aria-label": `Reply of ${contestant.name}, as it streams` });
-    this.logView = el("pre", { class: "view view-text", tabindex: "0", role: "log",
-      "aria-label": `Live log of ${contestant.name}` });
-    this.frame = el("iframe", {
-      sandbox: SANDBOX,
-      title: `Live preview of ${contestant.name}'s site`,
-      referrerpolicy: "no-referrer",
-    });
+    this.replyView = el("pre", { class: "view view-text", tabindex: "0", role: "log" });
+    this.logView = el("pre", { class: "view view-text", tabindex: "0", role: "log" });
+    this.frame = el("iframe", { sandbox: SANDBOX, referrerpolicy: "no-referrer" });
     // Marks the frame once its page has loaded (read by people's tools and the UI test).
     this.frame.addEventListener("load", () => {
       this.frame.dataset.loaded = this.frame.hasAttribute("src") ? "yes" : "";
@@ -147,15 +167,14 @@ class Card {
       this.failureView);
     new ResizeObserver(() => this.fitFrame()).observe(this.stage);
 
-    this.controls = el("div", { class: "stage-controls", role: "group",
-      "aria-label": `Preview of ${contestant.name}` });
+    this.controls = el("div", { class: "stage-controls", role: "group" });
     this.liveDesktop = this.modeButton("Live", "live-desktop", "Live site at desktop width");
     this.livePhone = this.modeButton("Phone", "live-phone", "Live site at phone width");
     this.shotButtons = el("span", { class: "shot-buttons" });
     this.openLive = el("a", { class: "open-live", target: "_blank", rel: "noopener noreferrer",
       "aria-disabled": "true", "aria-label": "Open the live site in a new tab", text: "Open ↗" });
     this.stopButton = el("button", { type: "button", class: "stop", disabled: true,
-      text: "Stop", "aria-label": `Stop ${contestant.name}`, onclick: () => this.stop() });
+      text: "Stop", onclick: () => this.stop() });
     this.controls.append(this.liveDesktop, this.livePhone, this.shotButtons);
 
     // Every stage has its slot from the start, so times arriving never re-wrap the line.
@@ -167,6 +186,10 @@ class Card {
       return [stage, value];
     }));
     this.usage = el("p", { class: "usage" });
+    // The voter keeps an anonymous battle's names out of the file until this browser votes.
+    this.download = el("a", { class: "download", download: "", hidden: true,
+      href: `/api/runs/${encodeURIComponent(this.id)}/download?${voterQuery()}`,
+      text: "Download project (ZIP)" });
 
     this.phaseLogs = {};
     const sections = [];
@@ -202,12 +225,12 @@ class Card {
     const reply = el("details", { class: "section reply" },
       el("summary", {}, el("span", { text: "Reply" }), this.replyCount), this.replyText);
 
+    this.nameHeading = el("h2", { id: nameId, class: "name" });
+    this.modelLine = el("p", { class: "model" });
     this.element = el("article", { class: "card", id: `run-${this.id}`,
       "aria-labelledby": nameId },
       el("header", { class: "card-head" },
-        el("div", { class: "who" },
-          el("h2", { id: nameId, class: "name", text: contestant.name }),
-          el("p", { class: "model", text: `${contestant.provider} · ${contestant.model}` })),
+        el("div", { class: "who" }, this.nameHeading, this.modelLine),
         el("div", { class: "state" }, this.badge, this.timer)),
       el("div", { class: "stage-caption" }, this.caption, this.stageTimer, this.openLive,
         this.stopButton),
@@ -215,7 +238,25 @@ class Card {
       this.controls,
       this.stageTimes,
       this.usage,
+      el("p", { class: "card-links" }, this.download),
       el("div", { class: "sections" }, ...sections, files, checks, scores, reply));
+    this.setContestant(this.contestant);
+  }
+
+  /** Names the run everywhere on its card; an anonymous battle's names change on a vote. */
+  setContestant(contestant) {
+    this.contestant = contestant;
+    const { name } = contestant;
+    this.nameHeading.textContent = name;
+    this.modelLine.textContent =
+      [contestant.provider, contestant.model].filter(Boolean).join(" · ") || "Model hidden";
+    this.replyView.setAttribute("aria-label", `Reply of ${name}, as it streams`);
+    this.logView.setAttribute("aria-label", `Live log of ${name}`);
+    this.frame.title = `Live preview of ${name}'s site`;
+    this.controls.setAttribute("aria-label", `Preview of ${name}`);
+    this.stopButton.setAttribute("aria-label", `Stop ${name}`);
+    this.download.setAttribute("aria-label", `Download ${name}'s project (ZIP)`);
+    if (this.shotViewport) this.shot.alt = `${this.shotViewport} screenshot of ${name}'s site`;
   }
 
   modeButton(text, mode, label) {
@@ -243,7 +284,7 @@ class Card {
       this.status = event.status;
       this.enteredAt = event.at_ms;
       if (isFinal(event.status)) this.endedAt = this.endedAt ?? event.at_ms;
-      if (event.status === "failed") {
+      if (event.status === "failed" || event.status === "interrupted") {
         this.failedStage = event.stage;
         // The arena keeps the reason as the run's error log; it comes only in this event.
         if (event.reason) {
@@ -258,6 +299,7 @@ class Card {
       // A failed run is scored after it fails, with no event to say so: look once more.
       if (event.status === "failed") setTimeout(() => this.refresh(), 5000);
       renderSummary();
+      checkVoting();
     }
   }
 
@@ -298,7 +340,7 @@ class Card {
     try {
       do {
         this.refreshAgain = false;
-        this.record = await api(`/api/runs/${this.id}/summary`);
+        this.record = await api(`/api/runs/${this.id}/summary?${voterQuery()}`);
         this.renderRecord();
       } while (this.refreshAgain);
     } catch (error) {
@@ -313,7 +355,7 @@ class Card {
     try {
       await api(`/api/runs/${this.id}/stop`, { method: "POST" });
     } catch (error) {
-      pageError.textContent = `Could not stop ${this.record.contestant.name}: ${error.message}`;
+      pageError.textContent = `Could not stop ${this.contestant.name}: ${error.message}`;
     }
   }
 
@@ -326,7 +368,7 @@ class Card {
     if (this.mode && this.mode.startsWith("shot:")
         && shots.some((shot) => `shot:${shot.viewport}` === this.mode)) return this.mode;
     if (live) return "live-desktop";
-    if (this.status === "failed") return "failure";
+    if (this.status === "failed" || this.status === "interrupted") return "failure";
     if (this.status === "terminated") return shots.length ? `shot:${shots[0].viewport}` : "failure";
     if (this.status === "queued") return "waiting";
     if (this.status === "generating" || this.status === "validating") return "reply";
@@ -338,6 +380,7 @@ class Card {
     const status = this.status;
     this.element.dataset.status = status;
     this.badge.dataset.status = status;
+    this.badge.className = `badge status-${status}`;
     this.badge.textContent = statusLabel(status);
 
     const view = this.currentView();
@@ -361,7 +404,7 @@ class Card {
       if (this.frame.getAttribute("src") !== url) this.frame.setAttribute("src", url);
       this.frameSize = view === "live-phone" ? FRAMES.phone : FRAMES.desktop;
       this.fitFrame();
-    } else if (status === "terminated" && this.frame.hasAttribute("src")) {
+    } else if (isFinal(status) && status !== "ready" && this.frame.hasAttribute("src")) {
       // The site is gone; an iframe left pointing at it would show the gateway's 410.
       this.frame.removeAttribute("src");
     }
@@ -399,7 +442,12 @@ class Card {
     if (view.startsWith("live")) return `Live site${view === "live-phone" ? " at phone width" : ""}`;
     if (view.startsWith("shot:")) return `Screenshot: ${view.slice("shot:".length)}`;
     if (status === "terminated") return "Stopped";
-    return `Failed while ${STAGE_ACTIVITY[this.failedStage] || "running"}`;
+    return `${this.failureWord()} while ${STAGE_ACTIVITY[this.failedStage] || "running"}`;
+  }
+
+  /** A run cut short by the arena itself stopping was interrupted; one that broke, failed. */
+  failureWord() {
+    return this.status === "interrupted" ? "Interrupted" : "Failed";
   }
 
   renderFailure() {
@@ -410,7 +458,8 @@ class Card {
       return;
     }
     const stage = this.failedStage || this.record.failed_stage;
-    this.failureTitle.textContent = `Failed while ${STAGE_ACTIVITY[stage] || "running"}`;
+    const activity = STAGE_ACTIVITY[stage] || "running";
+    this.failureTitle.textContent = `${this.failureWord()} while ${activity}`;
     this.failureReason.textContent = this.reason || this.record.failure || "";
     const lines = this.logs[STAGE_PHASE[stage]] || [];
     this.failureLog.hidden = lines.length === 0;
@@ -422,7 +471,8 @@ class Card {
     const src = `/api/runs/${this.id}/screenshots/${encodeURIComponent(viewport)}`;
     if (this.shot.getAttribute("src") !== src) {
       this.shot.src = src;
-      this.shot.alt = `${viewport} screenshot of ${this.record.contestant.name}'s site`;
+      this.shotViewport = viewport;
+      this.shot.alt = `${viewport} screenshot of ${this.contestant.name}'s site`;
     }
   }
 
@@ -483,6 +533,7 @@ class Card {
   renderFiles() {
     const { files, edits } = this.record;
     this.filesCount.textContent = files.length ? `${files.length}` : "";
+    this.download.hidden = files.length === 0;
     if (!this.fileText.textContent) {
       this.fileName.textContent = files.length ? "Pick a file to read it." : "No files.";
     }
@@ -598,7 +649,7 @@ function renderBattleScores() {
     el("thead", {}, el("tr", {},
       el("th", { scope: "col", text: "Scorer" }),
       el("th", { scope: "col", text: "Metric" }),
-      ...runs.map((card) => el("th", { scope: "col", text: card.record?.contestant?.name || card.id })))),
+      ...runs.map((card) => el("th", { scope: "col", text: card.contestant.name })))),
     el("tbody", {}, ...[...rows.values()].map((row) => el("tr", {},
       el("td", { text: row.scorer }),
       el("th", { scope: "row", text: row.name }),
@@ -625,7 +676,7 @@ function follow() {
   let finished = false;
 
   const ended = () => [...cards.values()].every((card) =>
-    card.status === "failed" || card.status === "terminated");
+    isFinal(card.status) && card.status !== "ready");
 
   const apply = (message) => {
     const event = JSON.parse(message.data);
@@ -673,8 +724,7 @@ function follow() {
   const connect = async () => {
     if (lastSeq !== null) {
       // A server that restarted has forgotten the battle: say so rather than retry forever.
-      const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}`)
-        .catch(() => null);
+      const response = await fetch(sessionUrl()).catch(() => null);
       if (response && response.status === 404) {
         connection.dataset.state = "lost";
         connection.textContent = "The server no longer has this battle (it was restarted).";
@@ -705,11 +755,180 @@ function follow() {
   connect();
 }
 
+/** Puts a newer description of the battle on the page: names, head and vote panel. */
+function applySession(next) {
+  session = next;
+  for (const run of session.runs) cards.get(run.id)?.setContestant(run.contestant);
+  renderHead();
+  renderBattleScores();
+  renderVotePanel();
+}
+
+function renderHead() {
+  const names = session.runs.map((run) => run.contestant.name);
+  document.title = `Vibe Arena: ${session.prompt} (${names.join(" vs ")})`;
+  document.getElementById("battle-prompt").textContent = session.prompt;
+  document.getElementById("session-pipeline").textContent = session.pipeline;
+  document.getElementById("session-category").textContent = session.category || "";
+  document.getElementById("session-category-part").hidden = !session.category;
+  document.getElementById("export-battle").href =
+    `/api/sessions/${encodeURIComponent(sessionId)}/export?${voterQuery()}`;
+}
+
+/** The name the session gives a run, for votes that list runs by id. */
+function runName(id) {
+  const run = session.runs.find((each) => each.id === id);
+  return run ? run.contestant.name : id;
+}
+
+/** A vote in words: "Best: A", "Ranking: 1. A and B (tie), 2. C" or "All bad". */
+function describeVote(recorded) {
+  const tiers = recorded.ranking || [];
+  if (recorded.kind === "all_bad") return "All bad";
+  if (recorded.kind === "best") return `Best: ${(tiers[0] || []).map(runName).join(" and ")}`;
+  const places = tiers.map((tier, index) =>
+    `${index + 1}. ${tier.map(runName).join(" and ")}${tier.length > 1 ? " (tie)" : ""}`);
+  return `Ranking: ${places.join(", ")}`;
+}
+
+function renderVotePanel() {
+  const voting = session.voting;
+  const panel = document.getElementById("vote-panel");
+  // A server without voting sends no `voting`: the panel has nothing to offer.
+  panel.hidden = !voting;
+  if (!voting) return;
+
+  vote.namesNote.hidden = !session.names_hidden;
+  vote.excluded.hidden = !voting.excluded;
+  vote.excluded.textContent =
+    `Votes on this battle do not count in the leaderboard: ${voting.excluded || ""}`;
+
+  const canVote = voting.open && (!voting.voted || voting.repeat_allowed);
+  if (!voting.open) {
+    vote.status.textContent = voting.reason || "Voting opens once every run has finished.";
+  } else if (voting.voted) {
+    vote.status.textContent = voting.repeat_allowed
+      ? "You voted on this battle; you can vote again."
+      : "You voted on this battle.";
+  } else {
+    vote.status.textContent = "Pick the best site, rank them all, or call them all bad.";
+  }
+  vote.controls.hidden = !canVote;
+  vote.controls.replaceChildren(...(canVote ? voteControls() : []));
+
+  // Others' votes stay out of sight until this browser has voted, so they sway no one.
+  const votes = voting.voted ? session.votes || [] : [];
+  vote.list.hidden = votes.length === 0;
+  vote.list.replaceChildren(...votes.map((recorded) => el("li", {},
+    describeVote(recorded),
+    el("span", { class: "muted small",
+      text: ` · ${new Date(recorded.created_ms).toLocaleString()}` }),
+    recorded.excluded
+      ? el("span", { class: "vote-not-counted", text: ` · not counted: ${recorded.excluded}` })
+      : null)));
+}
+
+/** The three ways to vote: pick the best, rank every run (ties allowed), or all bad. */
+function voteControls() {
+  const runs = session.runs;
+  const best = el("fieldset", { class: "vote-way" },
+    el("legend", { text: "Pick the best" }),
+    el("div", { class: "vote-buttons" }, ...runs.map((run) => el("button", {
+      type: "button",
+      "data-vote-best": run.id,
+      text: `Best: ${run.contestant.name}`,
+      onclick: () => castVote({ kind: "best", best: run.id }),
+    }))));
+
+  const ranks = runs.map((run, index) => {
+    const id = `vote-rank-${run.id}`;
+    const select = el("select", { id, "data-vote-rank": run.id },
+      ...runs.map((_, rank) => el("option", { value: String(rank + 1), text: String(rank + 1),
+        selected: rank === index })));
+    return el("div", { class: "vote-rank" },
+      select, el("label", { for: id, text: run.contestant.name }));
+  });
+  const order = el("fieldset", { class: "vote-way" },
+    el("legend", { text: "Or rank them" }),
+    el("p", { class: "muted small", text: "1 is the best; the same rank for two sites is a tie." }),
+    el("div", { class: "vote-ranks" }, ...ranks),
+    el("button", { type: "button", id: "vote-submit-order", text: "Submit ranking",
+      onclick: submitRanking }));
+
+  const bad = el("fieldset", { class: "vote-way" },
+    el("legend", { text: "Or none of them" }),
+    el("button", { type: "button", id: "vote-all-bad", text: "All bad",
+      onclick: () => castVote({ kind: "all_bad" }) }));
+  return [best, order, bad];
+}
+
+/** Tiers best first from the rank picked per run; ranks no run got are dropped. */
+function submitRanking() {
+  const tiers = new Map();
+  for (const select of vote.controls.querySelectorAll("select[data-vote-rank]")) {
+    const rank = Number(select.value);
+    if (!tiers.has(rank)) tiers.set(rank, []);
+    tiers.get(rank).push(select.dataset.voteRank);
+  }
+  const ranking = [...tiers].sort(([a], [b]) => a - b).map(([, ids]) => ids);
+  castVote({ kind: "ranking", ranking });
+}
+
+async function castVote(choice) {
+  const inputs = [...vote.controls.querySelectorAll("button, select")];
+  for (const input of inputs) input.disabled = true;
+  vote.error.textContent = "";
+  try {
+    const answer = await api(`/api/sessions/${encodeURIComponent(sessionId)}/votes`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ voter: voterId(), ...choice }),
+    });
+    // First the revealed names, so that the vote is described with them.
+    applySession(answer.session);
+    const uncounted = answer.vote.excluded
+      ? ` It does not count in the leaderboard: ${answer.vote.excluded}`
+      : "";
+    vote.result.textContent = `Your vote is in. ${describeVote(answer.vote)}.${uncounted}`;
+    vote.result.hidden = false;
+    // The controls just pressed may be gone: keep the keyboard's place in the panel.
+    vote.result.focus();
+  } catch (error) {
+    vote.error.textContent = `Could not record your vote: ${error.message}`;
+    for (const input of inputs) input.disabled = false;
+  }
+}
+
+/** How often the page asks again whether voting opened, after every run has finished. */
+const VOTING_CHECKS = 5;
+let votingChecks = 0;
+let votingCheckPending = false;
+
+/**
+ * Refetches the battle once its runs have all finished, so that the vote panel opens. The
+ * server may settle a moment after the last event (a failed run is scored after it fails),
+ * so a battle still closed is asked about again a few times.
+ */
+async function checkVoting() {
+  if (!session?.voting || session.voting.open || votingCheckPending) return;
+  if (votingChecks >= VOTING_CHECKS) return;
+  if (![...cards.values()].every((card) => isFinal(card.status))) return;
+  votingChecks += 1;
+  votingCheckPending = true;
+  try {
+    applySession(await api(sessionUrl()));
+  } catch (error) {
+    vote.error.textContent = `Could not check whether voting is open: ${error.message}`;
+  } finally {
+    votingCheckPending = false;
+  }
+  if (!session.voting.open) setTimeout(checkVoting, 3000);
+}
+
 async function load() {
   document.getElementById("session-id").textContent = sessionId;
-  let session;
   try {
-    const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}`);
+    const response = await fetch(sessionUrl());
     const serverDate = Date.parse(response.headers.get("date") || "");
     if (!Number.isNaN(serverDate) && Math.abs(Date.now() - serverDate) > 2000) {
       clockSkew = Date.now() - serverDate;
@@ -717,20 +936,20 @@ async function load() {
     session = await response.json();
     if (!response.ok) throw new Error(session.error || response.statusText);
   } catch (error) {
+    session = null;
     document.getElementById("battle-prompt").textContent = "Battle not found";
+    document.getElementById("vote-panel").hidden = true;
     pageError.textContent = `Could not load battle ${sessionId}: ${error.message}`;
     return;
   }
 
-  document.title = `Vibe Arena: ${session.prompt}`;
-  document.getElementById("battle-prompt").textContent = session.prompt;
-  document.getElementById("session-pipeline").textContent = session.pipeline;
   for (const record of session.runs) {
     const card = new Card(record);
     cards.set(record.id, card);
     cardsElement.append(card.element);
     card.renderRecord();
   }
+  applySession(session);
   renderSummary();
   follow();
   setInterval(() => {

@@ -212,7 +212,7 @@ pub struct GenerateRequest {
 }
 
 /// How a reply ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", content = "message", rename_all = "lowercase")]
 pub enum FinishReason {
     Stop,
@@ -220,7 +220,7 @@ pub enum FinishReason {
     Error(String),
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct TokenUsage {
     pub input_tokens: u64,
     pub output_tokens: u64,
@@ -367,7 +367,7 @@ pub struct Validation {
     pub logs: Vec<PluginLogLine>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -393,7 +393,7 @@ pub struct Diagnostic {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum Edit {
     Write { path: String, contents: String },
@@ -471,7 +471,7 @@ impl ValidatorPlugin {
 pub use page_scorer_api::{PageFacts, PageReport};
 pub use scorer_api::{PhaseLog, RunReport, ScreenshotInfo, StageTiming};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Metric {
     /// The scorer plugin that measured it, so two scorers' metrics never blur.
     pub scorer: String,

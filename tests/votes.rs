@@ -1,0 +1,555 @@
+//! Votes, history, the leaderboard and exports through the HTTP API of a real arena (Docker
+//! connected, bundled plugins), on battles that end without builds: replayed replies that
+//! the validators refuse, a run stopped on request, a run still generating. Then a second
+//! arena on the same data folder finds it all again, and `arena run --prompts` runs a batch.
+
+mod common;
+
+use std::io::Read as _;
+use std::time::Duration;
+
+use arena::arena::{Arena, ArenaConfig};
+use serde_json::{Value, json};
+
+fn contestants_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let secrets = common::fixtures().join("replies/reads-secrets.md");
+    let no_package =
+        common::fixtures().join("cases/08-missing-build-script/reply-b-no-package-json.md");
+    let text = format!(
+        r#"
+[[contestants]]
+id = "alpha"
+name = "Alpha model"
+provider = "replay"
+model = "recorded"
+replay = {secrets:?}
+params = {{ chunk-delay-ms = 0 }}
+default = true
+
+[[contestants]]
+id = "bravo"
+name = "Bravo model"
+provider = "replay"
+model = "recorded"
+replay = {no_package:?}
+params = {{ chunk-delay-ms = 0 }}
+default = true
+
+[[contestants]]
+id = "slow"
+name = "Slow model"
+provider = "replay"
+model = "recorded"
+replay = {secrets:?}
+params = {{ chunk-delay-ms = 400, chunk-bytes = 16 }}
+"#
+    );
+    let path = dir.join("contestants.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+struct Api {
+    base: String,
+    client: reqwest::Client,
+}
+
+impl Api {
+    async fn serve(arena: &Arena) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let router = arena::server::router(arena.clone(), "preview.localhost");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = response.bytes().await.unwrap();
+        assert!(
+            status.is_success(),
+            "GET {path}: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body = response.bytes().await.unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    async fn battle(&self, body: Value) -> Value {
+        let (status, battle) = self.post("/api/sessions", body).await;
+        assert_eq!(status, 201, "{battle}");
+        battle
+    }
+
+    /// Waits until every run of the battle has ended.
+    async fn finished(&self, id: &str, voter: &str) -> Value {
+        for _ in 0..600 {
+            let battle = self.get(&format!("/api/sessions/{id}?voter={voter}")).await;
+            let runs = battle["runs"].as_array().unwrap();
+            let ended = runs.iter().all(|run| {
+                ["ready", "failed", "terminated", "interrupted"]
+                    .contains(&run["status"].as_str().unwrap())
+            });
+            if ended {
+                return battle;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("battle {id} did not finish in 60 s");
+    }
+}
+
+fn run_ids(battle: &Value) -> Vec<String> {
+    battle["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn names(battle: &Value) -> Vec<String> {
+    battle["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["contestant"]["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn entry<'a>(board: &'a Value, contestant: &str) -> &'a Value {
+    board["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["contestant"] == contestant)
+        .unwrap_or_else(|| panic!("{contestant} is not on the board: {board}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn votes_count_once_per_browser_and_survive_a_restart_with_history_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = ArenaConfig {
+        data_dir: dir.path().join("data"),
+        contestants_file: Some(contestants_file(dir.path())),
+        watch: false,
+        ..ArenaConfig::default()
+    };
+    let arena = Arena::start(config.clone())
+        .await
+        .expect("arena starts (is Docker running?)");
+    let api = Api::serve(&arena).await;
+
+    // An anonymous battle: names hidden from whoever has not voted, in the API too.
+    let created = api
+        .battle(json!({ "prompt": "A landing page for a violin maker",
+                        "contestants": ["alpha", "bravo"], "anonymous": true,
+                        "category": "Landing page" }))
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let battle = api.finished(&id, "browser-1").await;
+    assert_eq!(battle["names_hidden"], true);
+    let mut hidden = names(&battle);
+    hidden.sort();
+    assert_eq!(hidden, ["Contestant A", "Contestant B"]);
+    let runs = run_ids(&battle);
+    for run in &runs {
+        let record = api.get(&format!("/api/runs/{run}?voter=browser-1")).await;
+        assert!(
+            record["contestant"]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("Contestant")
+        );
+        assert_eq!(record["status"], "failed");
+        assert_eq!(record["failed_stage"], "validating");
+    }
+    assert_eq!(battle["voting"]["open"], true, "{battle}");
+    assert_eq!(battle["voting"]["excluded"], Value::Null);
+
+    // Ballots that do not describe this battle are refused, named.
+    let (status, error) = api
+        .post(
+            &format!("/api/sessions/{id}/votes"),
+            json!({ "voter": "browser-1", "kind": "ranking", "ranking": [[runs[0]]] }),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        error["error"]
+            .as_str()
+            .unwrap()
+            .contains("places all 2 runs"),
+        "{error}"
+    );
+    let (status, error) = api
+        .post(
+            &format!("/api/sessions/{id}/votes"),
+            json!({ "voter": "browser-1", "kind": "best", "best": "nosuchrun" }),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        error["error"].as_str().unwrap().contains("nosuchrun"),
+        "{error}"
+    );
+    let (status, error) = api
+        .post(
+            &format!("/api/sessions/{id}/votes"),
+            json!({ "voter": "browser-1", "kind": "favourite" }),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        error["error"]
+            .as_str()
+            .unwrap()
+            .contains("best, ranking, all_bad")
+    );
+
+    // The ranking is stored, and the answer reveals the names to this voter only.
+    let (status, voted) = api
+        .post(
+            &format!("/api/sessions/{id}/votes"),
+            json!({ "voter": "browser-1", "kind": "ranking",
+                      "ranking": [[runs[0]], [runs[1]]] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{voted}");
+    let mut revealed = names(&voted["session"]);
+    revealed.sort();
+    assert_eq!(revealed, ["Alpha model", "Bravo model"]);
+    let winner = voted["session"]["runs"][0]["contestant"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let loser = voted["session"]["runs"][1]["contestant"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = api
+        .get(&format!("/api/sessions/{id}?voter=browser-2"))
+        .await;
+    assert_eq!(other["names_hidden"], true);
+    assert_eq!(
+        other["votes"],
+        json!([]),
+        "others' votes are not shown before one's own"
+    );
+
+    // One vote per battle per browser.
+    let (status, again) = api
+        .post(
+            &format!("/api/sessions/{id}/votes"),
+            json!({ "voter": "browser-1", "kind": "all_bad" }),
+        )
+        .await;
+    assert_eq!(status, 409, "{again}");
+    let (status, _) = api
+        .post(
+            &format!("/api/sessions/{id}/votes"),
+            json!({ "voter": "browser-2", "kind": "all_bad" }),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    // A second battle: a run stopped on request is the arena's doing, not the model's, so
+    // votes on it are kept but not counted, and the reason says so.
+    let stopped = api
+        .battle(
+            json!({ "prompt": "A menu page for a noodle bar", "contestants": ["alpha", "slow"] }),
+        )
+        .await;
+    let stopped_id = stopped["id"].as_str().unwrap().to_owned();
+    let slow_run = stopped["runs"][1]["id"].as_str().unwrap().to_owned();
+    let (status, early) = api
+        .post(
+            &format!("/api/sessions/{stopped_id}/votes"),
+            json!({ "voter": "browser-1", "kind": "all_bad" }),
+        )
+        .await;
+    assert_eq!(status, 409);
+    assert!(
+        early["error"].as_str().unwrap().contains("still going"),
+        "{early}"
+    );
+    let (status, _) = api
+        .post(&format!("/api/runs/{slow_run}/stop"), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    let battle = api.finished(&stopped_id, "browser-1").await;
+    let excluded = battle["voting"]["excluded"].as_str().unwrap();
+    assert!(
+        excluded.contains("Slow model") && excluded.contains("stopped before it was ready"),
+        "{excluded}"
+    );
+    let (status, vote) = api
+        .post(
+            &format!("/api/sessions/{stopped_id}/votes"),
+            json!({ "voter": "browser-1", "kind": "best", "best": slow_run }),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(vote["vote"]["excluded"], excluded);
+
+    // The board: a win and a tie between the two, the excluded vote not counted.
+    let board = api.get("/api/leaderboard").await;
+    assert_eq!(
+        (
+            board["votes_counted"].as_u64(),
+            board["votes_excluded"].as_u64()
+        ),
+        (Some(2), Some(1))
+    );
+    assert_eq!(board["outcomes"], 2);
+    let (top, bottom) = (entry(&board, &winner), entry(&board, &loser));
+    assert_eq!(
+        (
+            top["wins"].as_u64(),
+            top["ties"].as_u64(),
+            top["losses"].as_u64()
+        ),
+        (Some(1), Some(1), Some(0))
+    );
+    assert_eq!(top["battles"], 1);
+    assert!(top["rating"].as_f64().unwrap() > bottom["rating"].as_f64().unwrap());
+    assert!(top["low"].as_f64().unwrap() <= top["rating"].as_f64().unwrap());
+    assert!(
+        board["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["contestant"] != "slow")
+    );
+    assert_eq!(board["categories"], json!(["Landing page"]));
+    let none = api.get("/api/leaderboard?category=dashboard").await;
+    assert_eq!(none["entries"], json!([]));
+    let same = api.get("/api/leaderboard?category=landing%20page").await;
+    assert_eq!(same["votes_counted"], 2);
+    // The scorers' view: every run so far, build-health among the metrics.
+    let alpha = board["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["contestant"] == "alpha")
+        .unwrap();
+    assert_eq!(
+        (alpha["runs"].as_u64(), alpha["ready"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert!(
+        alpha["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["scorer"] == "build-health"),
+        "{alpha}"
+    );
+
+    // History: search by prompt words, contestant, category; anonymous battles hide names
+    // and are found by contestant only for someone who voted on them.
+    let found = api.get("/api/history?q=violin").await;
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["battles"][0]["id"], id.as_str());
+    assert_eq!(found["battles"][0]["names_hidden"], true);
+    assert_eq!(found["battles"][0]["votes"], 2);
+    assert_eq!(api.get("/api/history?q=noodle%20bar").await["total"], 1);
+    assert_eq!(api.get("/api/history?q=100%25").await["total"], 0);
+    assert_eq!(api.get("/api/history").await["total"], 2);
+    assert_eq!(api.get("/api/history?contestant=slow").await["total"], 1);
+    assert_eq!(api.get("/api/history?contestant=bravo").await["total"], 0);
+    assert_eq!(
+        api.get("/api/history?contestant=bravo&voter=browser-1")
+            .await["total"],
+        1
+    );
+    assert_eq!(
+        api.get("/api/history?category=LANDING%20PAGE").await["total"],
+        1
+    );
+    let page = api.get("/api/history?limit=1&offset=1").await;
+    assert_eq!(
+        (
+            page["total"].as_u64(),
+            page["battles"].as_array().unwrap().len()
+        ),
+        (Some(2), 1)
+    );
+    assert_eq!(page["battles"][0]["id"], id.as_str(), "newest first");
+
+    // Exports: the battle as JSON with its votes, a run as a ZIP of what the arena kept.
+    let export = api
+        .get(&format!("/api/sessions/{id}/export?voter=browser-1"))
+        .await;
+    assert_eq!(export["battle"]["votes"].as_array().unwrap().len(), 2);
+    assert_eq!(export["battle"]["category"], "Landing page");
+    let run = &runs[0];
+    let record = api.get(&format!("/api/runs/{run}?voter=browser-1")).await;
+    let zip_bytes = api
+        .client
+        .get(format!(
+            "{}/api/runs/{run}/download?voter=browser-1",
+            api.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes.to_vec())).unwrap();
+    let folder = format!("{}-{run}", record["contestant"]["id"].as_str().unwrap());
+    let files = record["files"].as_array().unwrap();
+    assert!(!files.is_empty());
+    for file in files {
+        let path = file["path"].as_str().unwrap();
+        let served = api
+            .client
+            .get(format!("{}/api/runs/{run}/files/{path}", api.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let mut zipped = String::new();
+        zip.by_name(&format!("{folder}/project/{path}"))
+            .unwrap_or_else(|_| panic!("{path} is not in the ZIP"))
+            .read_to_string(&mut zipped)
+            .unwrap();
+        assert_eq!(zipped, served, "{path}");
+    }
+    let mut reply = String::new();
+    zip.by_name(&format!("{folder}/reply.md"))
+        .unwrap()
+        .read_to_string(&mut reply)
+        .unwrap();
+    assert_eq!(reply, record["reply"].as_str().unwrap());
+    assert_eq!(
+        zip.len(),
+        files.len() + 2,
+        "project files, reply.md and EDITS.md"
+    );
+
+    // A new arena on the same folder: the same battles, votes and board.
+    let before = api.get("/api/leaderboard").await;
+    drop(api);
+    drop(arena);
+    let arena = Arena::start(config).await.unwrap();
+    let api = Api::serve(&arena).await;
+    let back = api
+        .get(&format!("/api/sessions/{id}?voter=browser-1"))
+        .await;
+    assert_eq!(back["votes"].as_array().unwrap().len(), 2);
+    assert_eq!(back["voting"]["voted"], true);
+    assert_eq!(names(&back), names(&voted["session"]), "the order is kept");
+    assert_eq!(back["runs"][0]["reply"], record["reply"]);
+    let after = api.get("/api/leaderboard").await;
+    assert_eq!(after["entries"], before["entries"]);
+    let (status, _) = api
+        .post(
+            &format!("/api/sessions/{id}/votes"),
+            json!({ "voter": "browser-1", "kind": "all_bad" }),
+        )
+        .await;
+    assert_eq!(status, 409, "still one vote per browser after a restart");
+}
+
+/// `arena run --prompts FILE`: one battle per prompt, then one table for the batch.
+#[tokio::test]
+async fn a_prompt_file_runs_one_battle_per_prompt_and_prints_a_summary_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let prompts = dir.path().join("prompts.txt");
+    std::fs::write(
+        &prompts,
+        "# two battles\nA page for a bike shop\n\n   \nA page for a tea room\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_arena"))
+        .arg("run")
+        .arg("--prompts")
+        .arg(&prompts)
+        .arg("--category")
+        .arg("shops")
+        .arg("--contestants")
+        .arg(contestants_file(dir.path()))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "not all ready: {stdout}");
+    assert!(stdout.contains("=== Prompt 2 of 2 ==="), "{stdout}");
+    let table = &stdout[stdout
+        .find("Batch: outcome per prompt")
+        .expect("a summary table")..];
+    let row = |label: &str| {
+        table
+            .lines()
+            .find(|line| line.starts_with(label))
+            .unwrap_or_else(|| panic!("no row {label}: {table}"))
+            .to_owned()
+    };
+    assert!(row("prompt").contains("alpha") && row("prompt").contains("bravo"));
+    for prompt in ["A page for a bike shop", "A page for a tea room"] {
+        assert_eq!(
+            row(prompt).matches("failed @validating").count(),
+            2,
+            "{table}"
+        );
+    }
+    assert_eq!(row("ready").matches("0/2").count(), 2);
+
+    let batch: Value =
+        serde_json::from_slice(&std::fs::read(out.join("batch.json")).unwrap()).unwrap();
+    assert_eq!(batch.as_array().unwrap().len(), 2);
+    assert_eq!(batch[1]["prompt"], "A page for a tea room");
+    // The battles are in the arena's history, with their category.
+    let store = arena::store::Store::open(&out).unwrap();
+    let (total, battles) = store
+        .history(&arena::store::HistoryQuery {
+            category: Some("shops".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(total, 2);
+    assert!(battles.iter().all(|battle| battle.runs.len() == 2));
+
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "# nothing\n").unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_arena"))
+        .args(["run", "--prompts"])
+        .arg(&empty)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .await
+        .unwrap();
+    assert_ne!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("has no prompts"));
+}
