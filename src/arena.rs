@@ -109,7 +109,7 @@ struct CachedBoard {
     newest_vote: i64,
     /// The newest vote this board has read.
     read_up_to: i64,
-    votes: Vec<leaderboard::VoteOutcomes>,
+    ladder: leaderboard::Ladder,
     board: leaderboard::Board,
 }
 
@@ -129,6 +129,8 @@ pub struct BattleRequest {
 /// Whether a battle takes a vote now, and whether it would count.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VotingState {
+    /// Every run has ended: the battle takes votes (one per browser unless repeats are
+    /// allowed; see `voted`).
     pub open: bool,
     /// Why it is not open yet.
     pub reason: Option<String>,
@@ -1382,8 +1384,6 @@ impl Arena {
             })
         } else if runs.len() < 2 {
             Some("a battle of one contestant has nobody to rank against".to_owned())
-        } else if voted && !repeat_allowed {
-            Some("this browser has voted on this battle".to_owned())
         } else {
             None
         };
@@ -1425,10 +1425,10 @@ impl Arena {
         }
         let state = self.voting(&session, Some(voter))?;
         if !state.open {
-            if state.voted {
-                return Err(VoteError::AlreadyVoted);
-            }
             return Err(VoteError::NotFinished(state.reason.unwrap_or_default()));
+        }
+        if state.voted && !state.repeat_allowed {
+            return Err(VoteError::AlreadyVoted);
         }
         let runs = self.runs_of(&session);
         let (kind, tiers) = match ballot {
@@ -1511,29 +1511,28 @@ impl Arena {
         let cached = boards.entry(filter.clone()).or_insert_with(|| CachedBoard {
             newest_vote: -1,
             read_up_to: 0,
-            votes: Vec::new(),
+            ladder: leaderboard::Ladder::new(leaderboard::BOOTSTRAP_ROUNDS),
             board: leaderboard::Board::default(),
         });
         if cached.newest_vote != newest_vote {
             let fresh = store.outcomes_after(filter, cached.read_up_to)?;
             // In vote order, a vote's outcomes together (one transaction wrote them).
+            let mut votes: Vec<leaderboard::VoteOutcomes> = Vec::new();
+            let mut last_vote = None;
             for outcome in fresh {
-                let same_vote = cached.read_up_to == outcome.vote && !cached.votes.is_empty();
-                cached.read_up_to = outcome.vote;
                 let pair = (outcome.a, outcome.b, outcome.score);
-                match cached.votes.last_mut() {
-                    Some(last) if same_vote => last.pairs.push(pair),
-                    _ => cached.votes.push(leaderboard::VoteOutcomes {
+                match votes.last_mut() {
+                    Some(last) if last_vote == Some(outcome.vote) => last.pairs.push(pair),
+                    _ => votes.push(leaderboard::VoteOutcomes {
                         battle: outcome.battle,
                         pairs: vec![pair],
                     }),
                 }
+                last_vote = Some(outcome.vote);
+                cached.read_up_to = outcome.vote;
             }
-            cached.board = leaderboard::build(
-                &cached.votes,
-                leaderboard::BOOTSTRAP_ROUNDS,
-                &cached.board.theta,
-            );
+            cached.ladder.add(&votes);
+            cached.board = cached.ladder.board();
             cached.newest_vote = newest_vote;
         }
         let board = cached.board.clone();

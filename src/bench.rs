@@ -41,6 +41,9 @@ pub async fn bench_command(args: BenchArgs) -> anyhow::Result<ExitCode> {
     if args.reload {
         return crate::bench_reload::reload_bench_command().await;
     }
+    if let Some(battles) = args.leaderboard {
+        return crate::bench_leaderboard::leaderboard_bench_command(battles.max(1)).await;
+    }
     let work = tempfile_dir("arena-bench")?;
     let pipelines = arena::pipeline::PipelineSet::load(None);
     let pipeline = pipelines

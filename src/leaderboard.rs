@@ -9,20 +9,20 @@
 //! one more vote takes a step or two.
 //!
 //! Ratings are 1000 + (400 / ln 10) · (θᵢ − mean θ): a 400-point gap means 10:1 odds,
-//! as in chess. Intervals come from refitting on battles resampled with replacement
-//! (votes, not single outcomes, since the outcomes of one ranking are not independent).
+//! as in chess. Intervals come from refitting on resampled votes (votes, not single
+//! outcomes, since the outcomes of one ranking are not independent); see [`Ladder`].
 
 use std::collections::{BTreeMap, HashMap};
 
-use rand::{Rng as _, SeedableRng as _};
+use rand::SeedableRng as _;
 use serde::Serialize;
 
 /// Rating points per unit of log-strength.
 pub const SCALE: f64 = 400.0 / std::f64::consts::LN_10;
 pub const BASE: f64 = 1000.0;
 /// Resamples per interval. With 200 the percentiles' own noise made 95% intervals hold
-/// the truth 91% of the time in `tests/leaderboard.rs`; 500 gives 93%, 1000 barely more
-/// for twice the time. A rebuild happens only when a vote arrives.
+/// the truth 91% of the time in `tests/leaderboard.rs`; 500 gives 92-93%, 1000 barely
+/// more for twice the work on every new vote.
 pub const BOOTSTRAP_ROUNDS: usize = 500;
 /// Fixed, so the same votes always give the same intervals.
 const SEED: u64 = 0x7e57_ab1e;
@@ -54,7 +54,7 @@ pub struct Board {
     /// Highest rating first.
     pub entries: Vec<Entry>,
     pub outcomes: usize,
-    /// Log-strengths, to start the next fit from.
+    /// Log-strengths, by contestant.
     pub theta: HashMap<String, f64>,
 }
 
@@ -210,110 +210,231 @@ pub fn strengths(outcomes: &[(String, String, f64)]) -> BTreeMap<String, f64> {
         battle: String::new(),
         pairs: outcomes.to_vec(),
     };
-    let board = build(std::slice::from_ref(&vote), 0, &HashMap::new());
+    let board = build(std::slice::from_ref(&vote), 0);
     board.theta.into_iter().collect()
 }
 
-/// The board for these votes. `previous` (log-strengths of an earlier fit) only speeds the
-/// fit up; the result does not depend on it. `rounds` resamples give the intervals; with
-/// none, each interval is the rating itself.
-pub fn build(votes: &[VoteOutcomes], rounds: usize, previous: &HashMap<String, f64>) -> Board {
-    let mut ids: Vec<&str> = votes
-        .iter()
-        .flat_map(|vote| vote.pairs.iter())
-        .flat_map(|(a, b, _)| [a.as_str(), b.as_str()])
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let n = ids.len();
-    // Each vote once, as indices.
-    let indexed: Vec<Vec<(usize, usize, f64)>> = votes
-        .iter()
-        .map(|vote| {
-            vote.pairs
-                .iter()
-                .map(|(a, b, score)| (index[a.as_str()], index[b.as_str()], *score))
-                .collect()
-        })
-        .collect();
+/// The board for these votes, built from nothing. `rounds` resamples give the intervals;
+/// with none, each interval is the rating itself.
+pub fn build(votes: &[VoteOutcomes], rounds: usize) -> Board {
+    let mut ladder = Ladder::new(rounds);
+    ladder.add(votes);
+    ladder.board()
+}
 
-    let mut games = Games::new(n);
-    let mut wins = vec![0u32; n];
-    let mut losses = vec![0u32; n];
-    let mut ties = vec![0u32; n];
-    let mut battles: Vec<std::collections::HashSet<&str>> = vec![Default::default(); n];
-    for (vote, pairs) in votes.iter().zip(&indexed) {
-        for &(a, b, score) in pairs {
-            games.add(a, b, score);
-            battles[a].insert(&vote.battle);
-            battles[b].insert(&vote.battle);
-            if score == 0.5 {
-                ties[a] += 1;
-                ties[b] += 1;
-            } else if score > 0.5 {
-                wins[a] += 1;
-                losses[b] += 1;
-            } else {
-                wins[b] += 1;
-                losses[a] += 1;
-            }
-        }
-    }
-    let start: Vec<f64> = ids
-        .iter()
-        .map(|id| previous.get(*id).copied().unwrap_or(0.0))
-        .collect();
-    let theta = fit(&games, &start, 1e-12);
-    let rating = ratings(&theta);
+/// A board kept up to date vote by vote.
+///
+/// The intervals come from the Poisson bootstrap: each resample counts each vote a
+/// Poisson(1) number of times (on average once, as drawing votes with replacement does),
+/// so a new vote only adds its outcomes to each resample's tables, and each resample is
+/// refitted from its last fit. The counts are a hash of the vote's place in the order
+/// votes were cast and of the resample, so a ladder that took the votes in several calls
+/// holds exactly the tables of one that took them at once.
+pub struct Ladder {
+    rounds: usize,
+    votes: Vec<VoteOutcomes>,
+    ids: Vec<String>,
+    index: HashMap<String, usize>,
+    games: Games,
+    theta: Vec<f64>,
+    resampled: Vec<(Games, Vec<f64>)>,
+    wins: Vec<u32>,
+    losses: Vec<u32>,
+    ties: Vec<u32>,
+    battles: Vec<std::collections::HashSet<String>>,
+}
 
-    // Resampled fits start from the full one: they differ from it by little.
-    let mut rng = rand::rngs::StdRng::seed_from_u64(SEED);
-    let mut resampled: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); n];
-    for _ in 0..rounds {
-        let mut sample = Games::new(n);
-        for _ in 0..indexed.len() {
-            for &(a, b, score) in &indexed[rng.random_range(0..indexed.len())] {
-                sample.add(a, b, score);
-            }
-        }
-        // 1e-8 in log-strength is a millionth of a rating point: far below the spread.
-        for (i, r) in ratings(&fit(&sample, &theta, 1e-8)).into_iter().enumerate() {
-            resampled[i].push(r);
+impl Ladder {
+    pub fn new(rounds: usize) -> Self {
+        Self {
+            rounds,
+            votes: Vec::new(),
+            ids: Vec::new(),
+            index: HashMap::new(),
+            games: Games::new(0),
+            theta: Vec::new(),
+            resampled: Vec::new(),
+            wins: Vec::new(),
+            losses: Vec::new(),
+            ties: Vec::new(),
+            battles: Vec::new(),
         }
     }
 
-    let mut entries: Vec<Entry> = (0..n)
-        .map(|i| {
-            let (low, high) = if rounds == 0 {
-                (rating[i], rating[i])
-            } else {
-                let sample = &mut resampled[i];
-                sample.sort_by(f64::total_cmp);
-                (percentile(sample, 0.025), percentile(sample, 0.975))
-            };
-            Entry {
-                contestant: ids[i].to_owned(),
-                rating: rating[i],
-                low,
-                high,
-                battles: battles[i].len() as u32,
-                wins: wins[i],
-                losses: losses[i],
-                ties: ties[i],
-            }
-        })
-        .collect();
-    entries.sort_by(|a, b| b.rating.total_cmp(&a.rating));
-    Board {
-        entries,
-        outcomes: indexed.iter().map(Vec::len).sum(),
-        theta: ids
+    /// Takes votes cast after the ones it has, in the order they were cast.
+    pub fn add(&mut self, votes: &[VoteOutcomes]) {
+        if votes.is_empty() {
+            return;
+        }
+        let newcomer = votes
             .iter()
-            .zip(&theta)
-            .map(|(id, t)| ((*id).to_owned(), *t))
-            .collect(),
+            .flat_map(|vote| vote.pairs.iter())
+            .any(|(a, b, _)| !self.index.contains_key(a) || !self.index.contains_key(b));
+        let first_new = self.votes.len();
+        self.votes.extend_from_slice(votes);
+        if newcomer {
+            // A new contestant changes every table's shape: lay them out again.
+            self.lay_out();
+            self.count(0);
+        } else {
+            self.count(first_new);
+        }
+        self.refit();
     }
+
+    /// Tables sized for every contestant in the votes, in id order, all empty.
+    fn lay_out(&mut self) {
+        let mut ids: Vec<String> = self
+            .votes
+            .iter()
+            .flat_map(|vote| vote.pairs.iter())
+            .flat_map(|(a, b, _)| [a.clone(), b.clone()])
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let n = ids.len();
+        self.index = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
+        // The previous fits, where a contestant had one, are a good start.
+        let previous: HashMap<&str, f64> = self
+            .ids
+            .iter()
+            .map(String::as_str)
+            .zip(self.theta.iter().copied())
+            .collect();
+        self.theta = ids
+            .iter()
+            .map(|id| previous.get(id.as_str()).copied().unwrap_or(0.0))
+            .collect();
+        self.ids = ids;
+        self.games = Games::new(n);
+        self.resampled = (0..self.rounds)
+            .map(|_| (Games::new(n), self.theta.clone()))
+            .collect();
+        self.wins = vec![0; n];
+        self.losses = vec![0; n];
+        self.ties = vec![0; n];
+        self.battles = vec![Default::default(); n];
+    }
+
+    /// Adds the votes from `from` on to the tables.
+    fn count(&mut self, from: usize) {
+        let n = self.ids.len();
+        for (position, vote) in self.votes.iter().enumerate().skip(from) {
+            let cells: Vec<(usize, usize, f64)> = vote
+                .pairs
+                .iter()
+                .map(|(a, b, score)| {
+                    let (a, b) = (self.index[a], self.index[b]);
+                    (a * n + b, b * n + a, *score)
+                })
+                .collect();
+            for &(ab, ba, score) in &cells {
+                let (a, b) = (ab / n, ab % n);
+                self.games.add(a, b, score);
+                self.battles[a].insert(vote.battle.clone());
+                self.battles[b].insert(vote.battle.clone());
+                if score == 0.5 {
+                    self.ties[a] += 1;
+                    self.ties[b] += 1;
+                } else if score > 0.5 {
+                    self.wins[a] += 1;
+                    self.losses[b] += 1;
+                } else {
+                    self.wins[b] += 1;
+                    self.losses[a] += 1;
+                }
+                debug_assert_eq!(ba, b * n + a);
+            }
+            for (round, (sample, _)) in self.resampled.iter_mut().enumerate() {
+                let times = poisson_one(position as u64, round as u64);
+                if times == 0 {
+                    continue;
+                }
+                let times = f64::from(times);
+                for &(ab, ba, score) in &cells {
+                    sample.score[ab] += times * score;
+                    sample.score[ba] += times * (1.0 - score);
+                    sample.played[ab] += times;
+                    sample.played[ba] += times;
+                }
+            }
+        }
+    }
+
+    /// Fits the full tables and every resample, each from where its last fit ended.
+    fn refit(&mut self) {
+        self.theta = fit(&self.games, &self.theta, 1e-12);
+        for (sample, theta) in &mut self.resampled {
+            // 1e-8 in log-strength is a millionth of a rating point: far below the spread.
+            *theta = fit(sample, theta, 1e-8);
+        }
+    }
+
+    pub fn board(&self) -> Board {
+        let n = self.ids.len();
+        let rating = ratings(&self.theta);
+        let mut spread: Vec<Vec<f64>> = vec![Vec::with_capacity(self.rounds); n];
+        for (_, theta) in &self.resampled {
+            for (i, r) in ratings(theta).into_iter().enumerate() {
+                spread[i].push(r);
+            }
+        }
+        let mut entries: Vec<Entry> = (0..n)
+            .map(|i| {
+                let (low, high) = if self.resampled.is_empty() {
+                    (rating[i], rating[i])
+                } else {
+                    let sample = &mut spread[i];
+                    sample.sort_by(f64::total_cmp);
+                    (percentile(sample, 0.025), percentile(sample, 0.975))
+                };
+                Entry {
+                    contestant: self.ids[i].clone(),
+                    rating: rating[i],
+                    low,
+                    high,
+                    battles: self.battles[i].len() as u32,
+                    wins: self.wins[i],
+                    losses: self.losses[i],
+                    ties: self.ties[i],
+                }
+            })
+            .collect();
+        entries.sort_by(|a, b| b.rating.total_cmp(&a.rating));
+        Board {
+            entries,
+            outcomes: self.votes.iter().map(|vote| vote.pairs.len()).sum(),
+            theta: self
+                .ids
+                .iter()
+                .cloned()
+                .zip(self.theta.iter().copied())
+                .collect(),
+        }
+    }
+}
+
+/// How many times resample `round` counts vote `position`: a Poisson(1) draw from a hash
+/// of the two, the same whenever it is asked.
+fn poisson_one(position: u64, round: u64) -> u32 {
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(
+        SEED ^ position.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ round,
+    );
+    let u: f64 = rand::Rng::random(&mut rng);
+    // Inverse of the Poisson(1) distribution function.
+    let mut k = 0;
+    let mut probability = (-1.0f64).exp();
+    let mut cumulative = probability;
+    while u > cumulative && k < 20 {
+        k += 1;
+        probability /= f64::from(k);
+        cumulative += probability;
+    }
+    k
 }
 
 /// Linear interpolation between the closest ranks of a sorted sample.
@@ -381,7 +502,7 @@ mod tests {
     }
 
     #[test]
-    fn equal_records_give_equal_ratings_and_a_warm_start_changes_nothing() {
+    fn equal_records_give_equal_ratings() {
         let vote = |a: &str, b: &str, s: f64| VoteOutcomes {
             battle: format!("{a}{b}{s}"),
             pairs: vec![(a.into(), b.into(), s)],
@@ -392,15 +513,20 @@ mod tests {
             vote("x", "z", 0.5),
             vote("y", "z", 0.5),
         ];
-        let cold = build(&votes, 50, &HashMap::new());
-        for entry in &cold.entries {
+        let board = build(&votes, 50);
+        for entry in &board.entries {
             assert!((entry.rating - BASE).abs() < 1e-6, "{entry:?}");
             assert!(entry.low <= entry.rating && entry.rating <= entry.high);
         }
-        let skewed = HashMap::from([("x".to_string(), 3.0), ("z".to_string(), -2.0)]);
-        let warm = build(&votes, 50, &skewed);
-        for (a, b) in cold.entries.iter().zip(&warm.entries) {
-            assert!((a.rating - b.rating).abs() < 1e-6);
-        }
+    }
+
+    #[test]
+    fn poisson_counts_average_one() {
+        let draws: Vec<u32> = (0..20_000).map(|p| poisson_one(p, 7)).collect();
+        let mean = draws.iter().sum::<u32>() as f64 / draws.len() as f64;
+        let zeros = draws.iter().filter(|&&k| k == 0).count() as f64 / draws.len() as f64;
+        assert!((mean - 1.0).abs() < 0.03, "{mean}");
+        assert!((zeros - (-1.0f64).exp()).abs() < 0.02, "{zeros}");
+        assert_eq!(poisson_one(12, 3), poisson_one(12, 3));
     }
 }

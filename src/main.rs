@@ -16,6 +16,7 @@ use arena::plugin::{self, PluginEngine, PluginSet};
 
 mod battle;
 mod bench;
+mod bench_leaderboard;
 mod bench_page;
 mod bench_reload;
 
@@ -36,7 +37,8 @@ enum Command {
     Serve(ServeArgs),
     /// Measure the arena against a bare install and build of the same project, cold and
     /// warm (or, with --page, the battle page against a bare event-stream client; with
-    /// --reload, hot reload against a bare plugin load), and print the figures.
+    /// --reload, hot reload against a bare plugin load; --leaderboard, the board against reading
+    /// its votes), and print the figures.
     Bench(BenchArgs),
     /// Run the plugin chain for each contestant and write a checked Next.js project per
     /// contestant: provider, reply extraction, path checks, validators.
@@ -125,6 +127,11 @@ struct BenchArgs {
     /// contestant being selectable, against loading the same file directly (no builds).
     #[arg(long, conflicts_with = "page")]
     reload: bool,
+    /// Measure the leaderboard instead: a board over this many simulated voted battles,
+    /// cold, on page loads and after one more vote, against reading the votes (no builds).
+    #[arg(long, value_name = "BATTLES", num_args = 0..=1, default_missing_value = "5000",
+          conflicts_with_all = ["page", "reload"])]
+    leaderboard: Option<usize>,
 }
 
 #[derive(Args)]

@@ -229,12 +229,14 @@ impl Store {
         let mut connection = self.connection();
         let transaction = connection.transaction()?;
         transaction.execute(
-            "UPDATE runs SET status = ?2, record = ?3, updated_ms = ?4 WHERE id = ?1",
+            "UPDATE runs SET status = ?2, record = ?3, updated_ms = ?4, reached_ready = ?5
+             WHERE id = ?1",
             params![
                 run.id,
                 run.status.as_str(),
                 record,
-                crate::run::now_ms() as i64
+                crate::run::now_ms() as i64,
+                run.transitions.iter().any(|t| t.status == Status::Ready)
             ],
         )?;
         transaction.execute("DELETE FROM scores WHERE run = ?1", [&run.id])?;
@@ -572,9 +574,8 @@ impl Store {
         let connection = self.connection();
         let names = connection
             .prepare(
-                "SELECT contestant, contestant_name FROM runs r
-                 WHERE updated_ms = (SELECT MAX(updated_ms) FROM runs s WHERE s.contestant = r.contestant)
-                 GROUP BY contestant",
+                // SQLite takes the bare column from the row with the MAX.
+                "SELECT contestant, contestant_name, MAX(updated_ms) FROM runs GROUP BY contestant",
             )?
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect::<Result<_, _>>()?;
@@ -586,9 +587,7 @@ impl Store {
         let connection = self.connection();
         let mut contestants: Vec<ContestantScores> = connection
             .prepare(
-                "SELECT r.contestant, MAX(r.contestant_name), COUNT(*),
-                        SUM(r.status = 'ready' OR (r.status = 'terminated'
-                            AND json_extract(r.record, '$.failed_stage') IS NULL))
+                "SELECT r.contestant, MAX(r.contestant_name), COUNT(*), SUM(r.reached_ready)
                  FROM runs r JOIN battles b ON b.id = r.battle
                  WHERE (?1 IS NULL OR b.pipeline = ?1) AND (?2 IS NULL OR b.category = ?2 COLLATE NOCASE)
                  GROUP BY r.contestant ORDER BY r.contestant",

@@ -1,11 +1,16 @@
 //! Kill the arena mid-battle (SIGKILL: no cleanup runs) and start it again on the same data
-//! folder: the new instance removes every container the old one left.
+//! folder: the new instance removes every container the old one left, marks the runs that
+//! were under way as interrupted in their stage, and still has every finished run, its
+//! screenshots and the votes cast on it.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use arena::arena::{Arena, ArenaConfig};
 use bollard::query_parameters::ListContainersOptionsBuilder;
+use serde_json::{Value, json};
+
+mod common;
 
 /// Instance labels of the arena containers that exist now, for one deployment.
 async fn arena_containers(docker: &bollard::Docker, deployment: &str) -> Vec<String> {
@@ -95,4 +100,265 @@ async fn a_restarted_arena_removes_what_a_killed_one_left_running() {
         left.is_empty(),
         "containers of the old instance remain: {left:?}"
     );
+    let (_, battles) = restarted
+        .store()
+        .history(&arena::store::HistoryQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    let run = &battles[0].runs[0];
+    assert_eq!(run.status, arena::run::Status::Interrupted);
+    assert!(
+        matches!(
+            run.failed_stage,
+            Some(arena::run::Status::Installing | arena::run::Status::Building)
+        ),
+        "{run:?}"
+    );
+}
+
+/// An `arena serve` on a data folder, as a child process.
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Server {
+    async fn start(data: &std::path::Path, contestants: &std::path::Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_arena"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+            .arg(data)
+            .arg("--contestants")
+            .arg(contestants)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..300 {
+            if reqwest::get(format!("{}/api/health", server.base))
+                .await
+                .is_ok()
+            {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("arena serve did not answer within 30 s");
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let body = reqwest::get(format!("{}{path}", self.base))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{path}: {body:?}"))
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            serde_json::from_slice(&response.bytes().await.unwrap()).unwrap(),
+        )
+    }
+
+    /// Polls the battle until `done` holds for it.
+    async fn until(&self, id: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let started = Instant::now();
+        loop {
+            let battle = self.get(&format!("/api/sessions/{id}?voter=tester")).await;
+            if done(&battle) {
+                return battle;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(600),
+                "{what}: {battle}"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+fn statuses(battle: &Value) -> Vec<String> {
+    battle["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_battle_comes_back_with_its_finished_runs_votes_and_interrupted_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let contestants = dir.path().join("contestants.toml");
+    let broken = common::fixtures().join("replies/reads-secrets.md");
+    std::fs::write(
+        &contestants,
+        format!(
+            "[[contestants]]\nid = \"studio\"\nname = \"Template studio\"\nprovider = \"template\"\nmodel = \"studio\"\n\n\
+             [[contestants]]\nid = \"bold\"\nname = \"Template bold\"\nprovider = \"template\"\nmodel = \"bold\"\n\n\
+             [[contestants]]\nid = \"secrets\"\nname = \"Reads secrets\"\nprovider = \"replay\"\nmodel = \"recorded\"\n\
+             replay = {broken:?}\nparams = {{ chunk-delay-ms = 0 }}\n"
+        ),
+    )
+    .unwrap();
+    let docker = bollard::Docker::connect_with_defaults()
+        .unwrap()
+        .negotiate_version()
+        .await
+        .unwrap();
+
+    // A battle that finishes (one run ready, one refused), and a vote on it.
+    let server = Server::start(&data, &contestants).await;
+    let (status, first) = server
+        .post(
+            "/api/sessions",
+            json!({ "prompt": "A page for a harbour ferry timetable",
+                                       "contestants": ["studio", "secrets"] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{first}");
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    let finished = server
+        .until(&first_id, "the first battle finishes", |battle| {
+            battle["voting"]["open"] == true
+        })
+        .await;
+    assert_eq!(statuses(&finished), ["ready", "failed"]);
+    let ready_run = finished["runs"][0]["id"].as_str().unwrap().to_owned();
+    let screenshot = finished["runs"][0]["screenshots"][0]["viewport"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shot_before = reqwest::get(format!(
+        "{}/api/runs/{ready_run}/screenshots/{screenshot}",
+        server.base
+    ))
+    .await
+    .unwrap()
+    .bytes()
+    .await
+    .unwrap();
+    assert!(shot_before.starts_with(b"\x89PNG"));
+    let (status, vote) = server
+        .post(
+            &format!("/api/sessions/{first_id}/votes"),
+            json!({ "voter": "tester", "kind": "best", "best": ready_run }),
+        )
+        .await;
+    assert_eq!(status, 201, "{vote}");
+
+    // A second battle, killed (SIGKILL: nothing is cleaned up) while its build runs.
+    let (_, second) = server
+        .post(
+            "/api/sessions",
+            json!({ "prompt": "A page for a lighthouse museum",
+                                       "contestants": ["bold", "secrets"] }),
+        )
+        .await;
+    let second_id = second["id"].as_str().unwrap().to_owned();
+    let caught = server
+        .until(
+            &second_id,
+            "the second battle reaches a container stage",
+            |battle| {
+                ["installing", "building"].contains(&battle["runs"][0]["status"].as_str().unwrap())
+            },
+        )
+        .await;
+    let stage = caught["runs"][0]["status"].as_str().unwrap().to_owned();
+    drop(server);
+
+    let server = Server::start(&data, &contestants).await;
+    let back = server
+        .get(&format!("/api/sessions/{second_id}?voter=tester"))
+        .await;
+    let interrupted = &back["runs"][0];
+    assert_eq!(interrupted["status"], "interrupted", "{back}");
+    // Stage and reason as the run stood when the arena went down (it may have moved from
+    // installing to building between the last poll and the kill).
+    let failed_stage = interrupted["failed_stage"].as_str().unwrap();
+    assert!(
+        ["installing", "building"].contains(&failed_stage)
+            && !(stage == "building" && failed_stage == "installing"),
+        "interrupted at {failed_stage}, last seen {stage}"
+    );
+    assert_eq!(
+        interrupted["failure"],
+        format!("the arena stopped while this run was {failed_stage}")
+    );
+    assert_eq!(back["runs"][1]["status"], "failed");
+    let excluded = back["voting"]["excluded"].as_str().unwrap();
+    assert!(
+        excluded.contains("Template bold") && excluded.contains("interrupted"),
+        "{excluded}"
+    );
+    let deployment_containers = {
+        let filters = HashMap::from([("label", vec!["vibe-arena.session"])]);
+        let options = ListContainersOptionsBuilder::new()
+            .all(true)
+            .filters(&filters)
+            .build();
+        docker.list_containers(Some(options)).await.unwrap()
+    };
+    assert!(
+        deployment_containers.iter().all(|container| {
+            container
+                .labels
+                .as_ref()
+                .and_then(|labels| labels.get("vibe-arena.session"))
+                != Some(&second_id)
+        }),
+        "the interrupted run's container is still there"
+    );
+
+    // The finished battle, its screenshot and its vote are all there.
+    let first_back = server
+        .get(&format!("/api/sessions/{first_id}?voter=tester"))
+        .await;
+    assert_eq!(statuses(&first_back), ["ready", "failed"]);
+    assert_eq!(first_back["votes"].as_array().unwrap().len(), 1);
+    assert_eq!(first_back["voting"]["voted"], true);
+    let shot_after = reqwest::get(format!(
+        "{}/api/runs/{ready_run}/screenshots/{screenshot}",
+        server.base
+    ))
+    .await
+    .unwrap()
+    .bytes()
+    .await
+    .unwrap();
+    assert_eq!(shot_after, shot_before);
+    let board = server.get("/api/leaderboard").await;
+    assert_eq!(board["votes_counted"], 1);
+    assert_eq!(board["entries"][0]["contestant"], "studio");
+    let history = server.get("/api/history").await;
+    assert_eq!(history["total"], 2);
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -22,11 +22,14 @@ CREATE TABLE runs (
     contestant       TEXT NOT NULL,
     contestant_name  TEXT NOT NULL,
     status           TEXT NOT NULL,
+    -- Got to ready at some point (an idle or stopped preview ends as terminated after).
+    reached_ready    INTEGER NOT NULL DEFAULT 0,
     record           TEXT NOT NULL,
     updated_ms       INTEGER NOT NULL
 );
 CREATE INDEX runs_battle ON runs (battle, position);
-CREATE INDEX runs_contestant ON runs (contestant);
+-- Covering: names and counts per contestant without reading the records.
+CREATE INDEX runs_contestant ON runs (contestant, updated_ms, contestant_name, reached_ready, battle);
 
 -- The project as the arena checked it, validator edits applied.
 CREATE TABLE run_files (
