@@ -102,7 +102,13 @@ struct Inner {
     store: Arc<Store>,
     /// One board per filter, extended as votes arrive; see [`Arena::leaderboard`].
     boards: Mutex<HashMap<BoardFilter, CachedBoard>>,
+    /// Battles read back from the store, oldest first: the first to go when more than
+    /// [`REVIVED_KEPT`] are in memory.
+    revived: Mutex<std::collections::VecDeque<String>>,
 }
+
+/// How many past battles stay in memory once read back (each holds its replies and logs).
+const REVIVED_KEPT: usize = 64;
 
 struct CachedBoard {
     /// The newest vote of any filter when the board was built: no newer vote, no rebuild.
@@ -421,6 +427,7 @@ impl Arena {
             runs: Mutex::new(HashMap::new()),
             store,
             boards: Mutex::new(HashMap::new()),
+            revived: Mutex::new(std::collections::VecDeque::new()),
         };
         let arena = Self {
             inner: Arc::new(inner),
@@ -765,7 +772,19 @@ impl Arena {
             };
             handles.insert(record.id.clone(), Arc::new(handle));
         }
+        let mut revived = self.inner.revived.lock().unwrap();
+        revived.push_back(info.id.clone());
         sessions.insert(info.id, session.clone());
+        while revived.len() > REVIVED_KEPT {
+            let Some(oldest) = revived.pop_front() else {
+                break;
+            };
+            if let Some(gone) = sessions.remove(&oldest) {
+                for run in &gone.run_ids {
+                    handles.remove(run);
+                }
+            }
+        }
         session
     }
 

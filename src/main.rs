@@ -96,7 +96,8 @@ struct RunArgs {
     /// Pipeline id.
     #[arg(long, default_value = "nextjs")]
     pipeline: String,
-    /// Where each run's project, logs, screenshots and report are written.
+    /// Where each run's project, logs, screenshots and report are written, and the
+    /// database the battles are kept in.
     #[arg(long, default_value = "arena-out")]
     out: PathBuf,
     /// Keep the previews up (served by the gateway) until interrupted.
@@ -139,7 +140,8 @@ struct ServeArgs {
     /// Address to listen on; the API and every preview share it.
     #[arg(long, default_value = "127.0.0.1:3000")]
     listen: std::net::SocketAddr,
-    /// Where runs' projects, logs and screenshots are kept.
+    /// Where the database (battles, runs, votes) and the runs' projects, logs and
+    /// screenshots are kept.
     #[arg(long, default_value = "arena-data")]
     data: PathBuf,
     /// Host ports for the run containers, e.g. 3001-4000.

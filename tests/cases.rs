@@ -213,6 +213,25 @@ async fn every_build_and_run_case_ends_as_its_report_expects() {
         "{:?}",
         font.diagnostics
     );
+    // Its download holds the project as built, the reply as the model wrote it, and marks
+    // the three files the validator wrote.
+    let zip = arena::export::project_zip(font, "font").unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let layout = read("font/project/app/layout.js");
+    assert!(layout.contains("arena-fonts/google") && !layout.contains("next/font/google"));
+    assert!(read("font/reply.md").contains("next/font/google"));
+    let edits = read("font/EDITS.md");
+    for path in rewrites {
+        assert!(
+            edits.contains(&format!("- `{path}`: written by `offline-build`")),
+            "{edits}"
+        );
+    }
     assert!(page(font).await.contains("The quick brown fox"));
 
     let link = find(&runs, "font-link-tag");

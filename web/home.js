@@ -156,14 +156,15 @@ form.addEventListener("submit", async (event) => {
 
 async function load() {
   try {
-    const [contestants, plugins, sessions] = await Promise.all([
+    const [contestants, plugins, history] = await Promise.all([
       api("/api/contestants"),
       api("/api/plugins"),
-      api("/api/sessions"),
+      // The newest battles kept, this server's and earlier ones'.
+      api("/api/history?limit=20"),
     ]);
     renderContestants(contestants);
     renderPipelines(plugins.pipelines);
-    renderRecent(sessions);
+    renderRecent(history.battles);
   } catch (error) {
     formError.textContent = `Could not reach the arena: ${error.message}`;
   }
