@@ -25,7 +25,9 @@ use crate::leaderboard;
 use crate::pipeline::Pipeline;
 use crate::plugin::{self, PluginEngine, RunReport};
 use crate::ports::{PortLease, PortPool};
-use crate::run::{ContestantView, Event, EventKind, FileEntry, RunRecord, Screenshot, Status};
+use crate::run::{
+    ContestantView, Event, EventKind, Fault, FileEntry, RunRecord, Screenshot, Status,
+};
 use crate::screenshot::{Browser, BrowserSettings};
 use crate::store::{BattleInfo, BoardFilter, NewVote, Store, StoreError, StoredBattle};
 
@@ -105,6 +107,8 @@ struct Inner {
     /// Battles read back from the store, oldest first: the first to go when more than
     /// [`REVIVED_KEPT`] are in memory.
     revived: Mutex<std::collections::VecDeque<String>>,
+    /// Held while this arena owns its data folder; see [`lock_data_folder`].
+    folder_lock: Mutex<Option<std::fs::File>>,
 }
 
 /// How many past battles stay in memory once read back (each holds its replies and logs).
@@ -178,6 +182,8 @@ pub struct Session {
     pub anonymous: bool,
     pub created_ms: u64,
     pub run_ids: Vec<String>,
+    /// The pipeline and plugins (versions, content hashes) the battle ran with.
+    pub versions: serde_json::Value,
     events: Mutex<EventLog>,
     sender: broadcast::Sender<Event>,
 }
@@ -266,7 +272,17 @@ impl RunHandle {
         );
     }
 
+    /// Fails the run; whose doing it was follows the arena's convention that its own
+    /// failures read "arena error: …", everything else being the model's project.
     fn fail(&self, stage: Status, reason: String) {
+        let fault = match reason.starts_with("arena error") {
+            true => Fault::Arena,
+            false => Fault::Model,
+        };
+        self.fail_by(stage, reason, fault);
+    }
+
+    fn fail_by(&self, stage: Status, reason: String, fault: Fault) {
         let id = {
             let mut record = self.record.lock().unwrap();
             if record.status.is_final() {
@@ -275,6 +291,7 @@ impl RunHandle {
             record.enter(Status::Failed);
             record.failed_stage = Some(stage);
             record.failure = Some(reason.clone());
+            record.fault = Some(fault);
             record
                 .logs
                 .entry("error".into())
@@ -382,6 +399,7 @@ impl Arena {
         let deployment =
             plugin::content_hash(data_dir.to_string_lossy().as_bytes())[..8].to_owned();
         let instance = format!("{deployment}-{}", new_id());
+        let folder_lock = lock_data_folder(&data_dir)?;
         let store = Arc::new(Store::open(&data_dir)?);
         // No run of this instance exists yet: any unfinished one was left by an arena that
         // went down (its containers are removed below).
@@ -428,6 +446,7 @@ impl Arena {
             store,
             boards: Mutex::new(HashMap::new()),
             revived: Mutex::new(std::collections::VecDeque::new()),
+            folder_lock: Mutex::new(Some(folder_lock)),
         };
         let arena = Self {
             inner: Arc::new(inner),
@@ -564,12 +583,13 @@ impl Arena {
             return Err(SessionError::Unavailable { id, reason });
         }
 
+        // Before the shuffle, and sorted: the list must not tell who is who either.
+        let versions = versions_used(&catalog, &pipeline, &chosen);
         // In an anonymous battle the order of the picker would tell who is who.
         if anonymous {
             use rand::seq::SliceRandom as _;
             chosen.shuffle(&mut rand::rng());
         }
-        let versions = versions_used(&catalog, &pipeline, &chosen);
 
         let id = new_id();
         let run_ids: Vec<String> = chosen.iter().map(|_| new_id()).collect();
@@ -582,6 +602,7 @@ impl Arena {
             anonymous,
             created_ms: crate::run::now_ms(),
             run_ids: run_ids.clone(),
+            versions: versions.clone(),
             events: Mutex::new(EventLog {
                 next_seq: 0,
                 events: Vec::new(),
@@ -610,16 +631,18 @@ impl Arena {
             created_ms: session.created_ms,
             versions,
         };
-        // A battle that cannot be kept is not started: its votes would have nowhere to go.
-        self.inner
-            .store
-            .insert_battle(&info, &records)
-            .map_err(|error| SessionError::Store(error.to_string()))?;
+        // In memory first, so that a request for the new id never reads it back from the
+        // store as a past battle.
         self.inner
             .sessions
             .lock()
             .unwrap()
             .insert(id.clone(), session.clone());
+        // A battle that cannot be kept is not started: its votes would have nowhere to go.
+        if let Err(error) = self.inner.store.insert_battle(&info, &records) {
+            self.inner.sessions.lock().unwrap().remove(&id);
+            return Err(SessionError::Store(error.to_string()));
+        }
         tracing::info!(session = %id, contestants = chosen.len(), "Battle started.");
 
         let pipeline = Arc::new(pipeline);
@@ -710,23 +733,51 @@ impl Arena {
     fn revive(&self, stored: StoredBattle) -> Arc<Session> {
         let StoredBattle { info, runs } = stored;
         let (sender, _) = broadcast::channel(16);
+        // The page draws replies and logs from the event stream only, and closes it once
+        // every run has ended: each run's history as events, reply and logs included, with
+        // the final statuses last.
         let mut events = Vec::new();
+        let mut finals = Vec::new();
+        let event = |run: &RunRecord, at_ms: u64, kind: EventKind| Event {
+            seq: 0,
+            run: run.id.clone(),
+            at_ms,
+            kind,
+        };
         for run in &runs {
             for transition in &run.transitions {
                 let last = transition.status.is_final();
-                events.push(Event {
-                    seq: 0,
-                    run: run.id.clone(),
-                    at_ms: transition.at_ms,
-                    kind: EventKind::Status {
+                let status = event(
+                    run,
+                    transition.at_ms,
+                    EventKind::Status {
                         status: transition.status,
                         stage: last.then_some(run.failed_stage).flatten(),
                         reason: last.then(|| run.failure.clone()).flatten(),
                     },
-                });
+                );
+                if last {
+                    finals.push(status);
+                    continue;
+                }
+                events.push(status);
+                if transition.status == Status::Generating && !run.reply.is_empty() {
+                    let text = run.reply.clone();
+                    events.push(event(run, transition.at_ms, EventKind::Reply { text }));
+                }
+            }
+            let ended_ms = run.transitions.last().map_or(0, |t| t.at_ms);
+            for (phase, text) in &run.logs {
+                for line in text.lines() {
+                    let kind = EventKind::Log {
+                        phase: phase.clone(),
+                        line: line.to_owned(),
+                    };
+                    events.push(event(run, ended_ms, kind));
+                }
             }
         }
-        events.sort_by_key(|event| event.at_ms);
+        events.extend(finals);
         for (seq, event) in events.iter_mut().enumerate() {
             event.seq = seq as u64;
         }
@@ -738,6 +789,7 @@ impl Arena {
             anonymous: info.anonymous,
             created_ms: info.created_ms,
             run_ids: runs.iter().map(|run| run.id.clone()).collect(),
+            versions: info.versions.clone(),
             events: Mutex::new(EventLog {
                 next_seq: events.len() as u64,
                 events,
@@ -900,7 +952,13 @@ impl Arena {
         true
     }
 
-    /// Stops every run; for shutting down.
+    /// Stops every run and gives the data folder up, for another arena to start on it.
+    pub async fn shut_down(&self, reason: &str) {
+        self.stop_all(reason).await;
+        self.inner.folder_lock.lock().unwrap().take();
+    }
+
+    /// Stops every run.
     pub async fn stop_all(&self, reason: &str) {
         let ids: Vec<String> = self.inner.runs.lock().unwrap().keys().cloned().collect();
         for id in ids {
@@ -954,7 +1012,7 @@ impl Arena {
                 Stage::Generating => Status::Generating,
                 Stage::Validating => Status::Validating,
             };
-            run.fail(stage, failure.reason.clone());
+            run.fail_by(stage, failure.reason.clone(), failure.fault);
             // The reply is what explains a failed generation: keep it beside the report.
             let kept = std::fs::create_dir_all(&run_dir)
                 .and_then(|()| std::fs::write(run_dir.join("reply.md"), &generated.reply));
@@ -1376,20 +1434,14 @@ impl Arena {
 
 /// Votes and the leaderboard.
 impl Arena {
-    /// Whether `voter` may vote on the battle now, and whether the vote would count.
+    /// Whether `voter` may vote on the battle now, and whether the vote would count (with
+    /// the real names: the server conceals them where the voter may not see them).
     pub fn voting(
         &self,
         session: &Session,
         voter: Option<&str>,
     ) -> Result<VotingState, StoreError> {
-        let mut runs = self.runs_of(session);
-        // The reason a vote would not count names a run: by its hidden name until the
-        // voter may see names.
-        if self.names_hidden(session, voter) {
-            for (position, run) in runs.iter_mut().enumerate() {
-                run.contestant = crate::run::ContestantView::hidden(position);
-            }
-        }
+        let runs = self.runs_of(session);
         let going = runs.iter().filter(|run| !run.status.is_final()).count();
         let voted = match voter {
             Some(voter) => self.inner.store.has_voted(&session.id, voter)?,
@@ -1502,8 +1554,17 @@ impl Arena {
             .iter()
             .map(|tier| tier.iter().map(contestant_of).collect())
             .collect();
-        let outcomes = leaderboard::pairwise(&by_contestant);
-        let excluded = state.excluded.as_deref();
+        // Picking the best says nothing about how the others compare among themselves.
+        let outcomes: Vec<(String, String, f64)> = match kind {
+            "best" => by_contestant[1]
+                .iter()
+                .map(|other| (by_contestant[0][0].clone(), other.clone(), 1.0))
+                .collect(),
+            _ => leaderboard::pairwise(&by_contestant),
+        };
+        // Kept with the real names: whoever reads the vote has voted, and sees them.
+        let excluded = runs.iter().find_map(RunRecord::arena_fault);
+        let excluded = excluded.as_deref();
         let vote = self
             .inner
             .store
@@ -1525,6 +1586,32 @@ impl Arena {
     /// the last call, refitted from the last fit, and served as is while no vote arrives.
     pub fn leaderboard(&self, filter: &BoardFilter) -> Result<LeaderboardView, StoreError> {
         let store = &self.inner.store;
+        let (pipelines, categories) = store.pipelines_and_categories()?;
+        // One board per pipeline and category that exists, whatever the spelling asked
+        // for: a board holds hundreds of resampled tables, and filters are typed by anyone.
+        let known = |asked: &Option<String>, known: &[String]| match asked {
+            None => Ok(None),
+            Some(asked) => known
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(asked.trim()))
+                .map(|known| Some(known.clone()))
+                .ok_or(()),
+        };
+        let (Ok(pipeline), Ok(category)) = (
+            known(&filter.pipeline, &pipelines),
+            known(&filter.category, &categories),
+        ) else {
+            return Ok(LeaderboardView {
+                votes_counted: 0,
+                votes_excluded: 0,
+                outcomes: 0,
+                pipelines,
+                categories,
+                entries: Vec::new(),
+                scores: Vec::new(),
+            });
+        };
+        let filter = &BoardFilter { pipeline, category };
         let (counted, excluded, newest_vote) = store.vote_counts(filter)?;
         let mut boards = self.inner.boards.lock().unwrap();
         let cached = boards.entry(filter.clone()).or_insert_with(|| CachedBoard {
@@ -1557,7 +1644,6 @@ impl Arena {
         let board = cached.board.clone();
         drop(boards);
         let names: HashMap<String, String> = store.contestant_names()?.into_iter().collect();
-        let (pipelines, categories) = store.pipelines_and_categories()?;
         Ok(LeaderboardView {
             votes_counted: counted,
             votes_excluded: excluded,
@@ -1630,6 +1716,43 @@ pub enum SessionError {
     Store(String),
 }
 
+/// Takes the data folder for this arena alone. A second arena on the same folder would
+/// take the first one's runs for leftovers of a crash: mark them interrupted and remove
+/// their containers. The lock goes with the process, however it ends.
+fn lock_data_folder(data_dir: &Path) -> anyhow::Result<std::fs::File> {
+    use std::io::{Read as _, Seek as _, Write as _};
+    let path = data_dir.join("arena.lock");
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    if let Err(error) = file.try_lock() {
+        let mut holder = String::new();
+        let _ = file.read_to_string(&mut holder);
+        let holder = match holder.trim() {
+            "" => String::new(),
+            pid => format!(" (process {pid})"),
+        };
+        return Err(match error {
+            std::fs::TryLockError::WouldBlock => anyhow::anyhow!(
+                "another arena{holder} is using the data folder {}: stop it, or give this one \
+                 another folder (--data for serve, --out for run)",
+                data_dir.display()
+            ),
+            std::fs::TryLockError::Error(error) => {
+                anyhow::Error::new(error).context(format!("locking {}", path.display()))
+            }
+        });
+    }
+    file.set_len(0)?;
+    file.rewind()?;
+    write!(file, "{}", std::process::id())?;
+    Ok(file)
+}
+
 /// The pipeline and plugins a battle runs with, by version and content hash: what a later
 /// reader needs to tell two battles' conditions apart.
 fn versions_used(
@@ -1664,6 +1787,7 @@ fn versions_used(
             add(&scorer.meta, &scorer.info.version);
         }
     }
+    used.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
     serde_json::json!({
         "pipeline": { "id": pipeline.id, "source": pipeline.source },
         "catalog_version": catalog.version,
@@ -1686,9 +1810,13 @@ impl PreviewTargets for Arena {
                 reason: "the preview stopped with the arena that served it; the screenshots remain"
                     .into(),
             },
+            // The reason can name the contestant, which an anonymous battle keeps to itself.
             (Status::Failed | Status::Terminated | Status::Interrupted, _) => {
                 PreviewLookup::Ended {
-                    reason: record.failure.unwrap_or_else(|| record.status.to_string()),
+                    reason: match handle.session.anonymous {
+                        true => format!("this run has {}", record.status),
+                        false => record.failure.unwrap_or_else(|| record.status.to_string()),
+                    },
                 }
             }
             (status, _) => PreviewLookup::NotReady {

@@ -106,7 +106,7 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
         println!("Previews stay up until you press Ctrl-C.");
         shutdown_signal().await;
     }
-    arena.stop_all("battle over").await;
+    arena.shut_down("battle over").await;
     Ok(if all_ready {
         ExitCode::SUCCESS
     } else {
@@ -431,7 +431,7 @@ pub async fn serve_command(args: ServeArgs) -> anyhow::Result<ExitCode> {
             tokio::time::sleep(SHUTDOWN_GRACE).await;
         } => tracing::info!("Closed the connections still open at shutdown."),
     }
-    arena.stop_all("server shutting down").await;
+    arena.shut_down("server shutting down").await;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,6 +3,8 @@
 //! to the run's workspace.
 
 use std::path::Path;
+
+use crate::run::Fault;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -60,6 +62,8 @@ pub struct RecordedEdit {
 pub struct Failure {
     pub stage: Stage,
     pub reason: String,
+    /// Whose doing it was: a vote on a battle the model did not lose by itself is not counted.
+    pub fault: crate::run::Fault,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,9 +118,18 @@ impl Generated {
         }
     }
 
-    fn fail(mut self, stage: Stage, reason: String) -> Self {
-        tracing::info!(contestant = %self.contestant, %stage, %reason, "Run failed.");
-        self.failure = Some(Failure { stage, reason });
+    /// Fails the run through what the model wrote.
+    fn fail(self, stage: Stage, reason: String) -> Self {
+        self.fail_by(stage, reason, crate::run::Fault::Model)
+    }
+
+    fn fail_by(mut self, stage: Stage, reason: String, fault: crate::run::Fault) -> Self {
+        tracing::info!(contestant = %self.contestant, %stage, %reason, ?fault, "Run failed.");
+        self.failure = Some(Failure {
+            stage,
+            reason,
+            fault,
+        });
         self
     }
 
@@ -181,9 +194,10 @@ pub async fn generate_with_progress(
     on_stage(Stage::Generating);
     let mut run = Generated::new(contestant);
     if let Some(reason) = contestant.unavailable_reason(plugins) {
-        return run.fail(
+        return run.fail_by(
             Stage::Generating,
             format!("contestant {} is unavailable: {reason}", contestant.id),
+            Fault::Arena,
         );
     }
     let provider = &plugins.providers[&contestant.provider];
@@ -202,7 +216,7 @@ pub async fn generate_with_progress(
     match contestant.replay_text(prompt) {
         Ok(Some(reply)) => params.push(("reply".into(), reply)),
         Ok(None) => {}
-        Err(reason) => return run.fail(Stage::Generating, reason),
+        Err(reason) => return run.fail_by(Stage::Generating, reason, Fault::Arena),
     }
 
     let request = GenerateRequest {
@@ -226,7 +240,8 @@ pub async fn generate_with_progress(
 
     let generation = match result {
         Ok(generation) => generation,
-        Err(error) => return run.fail(Stage::Generating, error.to_string()),
+        // The provider plugin trapped, ran past its deadline or out of memory.
+        Err(error) => return run.fail_by(Stage::Generating, error.to_string(), Fault::Provider),
     };
     run.reply = generation.reply;
     run.usage = generation.usage;
@@ -240,8 +255,9 @@ pub async fn generate_with_progress(
         run.cost_usd = price.cost_usd(run.usage.input_tokens, run.usage.output_tokens);
     }
     if let FinishReason::Error(message) = &generation.finish {
+        // Refused keys, rate limits, outages, broken streams: the service, not the model.
         let reason = format!("provider `{}` failed: {message}", provider.meta.id);
-        return run.fail(Stage::Generating, reason);
+        return run.fail_by(Stage::Generating, reason, Fault::Provider);
     }
 
     on_stage(Stage::Validating);
@@ -265,9 +281,10 @@ async fn validate(mut run: Generated, plugins: &PluginSet, pipeline: &Pipeline) 
         Ok(Ok(extraction)) => extraction,
         Ok(Err(error)) => return run.fail(Stage::Validating, error.to_string()),
         Err(panic) => {
-            return run.fail(
+            return run.fail_by(
                 Stage::Validating,
                 format!("arena error: extraction failed: {panic}"),
+                Fault::Arena,
             );
         }
     };
@@ -322,14 +339,17 @@ async fn validate(mut run: Generated, plugins: &PluginSet, pipeline: &Pipeline) 
                 "pipeline `{}` uses validator `{}`, which is not loaded",
                 pipeline.id, step.plugin
             );
-            return run.fail(Stage::Validating, reason);
+            return run.fail_by(Stage::Validating, reason, Fault::Arena);
         };
         let validation = match validator
             .validate(&files, &step.settings(), &pipeline.plugin_limits)
             .await
         {
             Ok(validation) => validation,
-            Err(error) => return run.fail(Stage::Validating, error.to_string()),
+            // The validator is the arena's tool: its trap or timeout is not the model's.
+            Err(error) => {
+                return run.fail_by(Stage::Validating, error.to_string(), Fault::Arena);
+            }
         };
         let id = validator.meta.id.clone();
         run.plugin_logs
@@ -365,9 +385,10 @@ async fn validate(mut run: Generated, plugins: &PluginSet, pipeline: &Pipeline) 
         match apply_edits(&mut files, &validation.edits, &pipeline.files) {
             Ok(()) => {}
             Err(reason) => {
-                return run.fail(
+                return run.fail_by(
                     Stage::Validating,
                     format!("validator `{id}` made a bad edit: {reason}"),
+                    Fault::Arena,
                 );
             }
         }

@@ -85,6 +85,18 @@ impl std::fmt::Display for Status {
     }
 }
 
+/// Whose doing a failure was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fault {
+    /// What the model wrote: its project did not check, install, build or start.
+    Model,
+    /// The model's service: a refused key, a rate limit, an outage, a broken stream.
+    Provider,
+    /// The arena itself or how it is set up.
+    Arena,
+}
+
 /// Milliseconds since the Unix epoch, as the UI and reports show times.
 pub fn now_ms() -> u64 {
     SystemTime::now()
@@ -162,6 +174,9 @@ pub struct RunRecord {
     /// The stage a failed run stopped in, and why, in words.
     pub failed_stage: Option<Status>,
     pub failure: Option<String>,
+    /// Whose doing the failure was, for a failed run.
+    #[serde(default)]
+    pub fault: Option<Fault>,
     pub port: Option<u16>,
     pub container_id: Option<String>,
     pub internal_url: Option<String>,
@@ -193,6 +208,7 @@ impl RunRecord {
             status: Status::Queued,
             failed_stage: None,
             failure: None,
+            fault: None,
             port: None,
             container_id: None,
             internal_url: None,
@@ -227,19 +243,24 @@ impl RunRecord {
         self.transitions.push(Transition { status, at_ms });
     }
 
-    /// Why this run ended through no fault of its model, if it did: the arena failed it
-    /// (its reasons start with "arena error"), stopped before it was ready, or went down
-    /// while it ran. A vote on a battle with such a run does not count.
+    /// Why this run ended through no fault of its model, if it did: the arena or the
+    /// model's service failed it, it was stopped before it was ready, or the arena went
+    /// down while it ran. A vote on a battle with such a run does not count.
     pub fn arena_fault(&self) -> Option<String> {
         let name = &self.contestant.name;
         let reason = self.failure.as_deref().unwrap_or("no reason recorded");
-        match self.status {
-            Status::Interrupted => Some(format!("the run of {name} was interrupted: {reason}")),
-            Status::Terminated if self.failed_stage.is_some() => Some(format!(
+        match (self.status, self.fault) {
+            (Status::Interrupted, _) => {
+                Some(format!("the run of {name} was interrupted: {reason}"))
+            }
+            (Status::Terminated, _) if self.failed_stage.is_some() => Some(format!(
                 "the run of {name} was stopped before it was ready: {reason}"
             )),
-            Status::Failed if reason.starts_with("arena error") => Some(format!(
+            (Status::Failed, Some(Fault::Arena)) => Some(format!(
                 "the run of {name} failed because of the arena: {reason}"
+            )),
+            (Status::Failed, Some(Fault::Provider)) => Some(format!(
+                "the run of {name} failed because of its provider, not its model: {reason}"
             )),
             _ => None,
         }

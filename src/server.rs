@@ -410,20 +410,19 @@ fn view_with<Run>(
     arena: &Arena,
     session: &Session,
     voter: Option<&str>,
-    mut each: impl FnMut(RunRecord) -> Run,
+    each: impl FnMut(RunRecord) -> Run,
 ) -> Result<SessionView<Run>, ApiError> {
     let names_hidden = arena.names_hidden(session, voter);
-    let runs = arena
-        .runs_of(session)
-        .into_iter()
-        .enumerate()
-        .map(|(position, mut run)| {
-            if names_hidden {
-                run.contestant = crate::run::ContestantView::hidden(position);
-            }
-            each(run)
-        })
-        .collect();
+    let mut runs = arena.runs_of(session);
+    let mut voting = arena.voting(session, voter)?;
+    if names_hidden {
+        for (position, run) in runs.iter_mut().enumerate() {
+            conceal(run, position);
+        }
+        // Why a vote would not count, told of the runs as this voter sees them.
+        voting.excluded = runs.iter().find_map(RunRecord::arena_fault);
+    }
+    let runs = runs.into_iter().map(each).collect();
     Ok(SessionView {
         id: session.id.clone(),
         prompt: session.prompt.clone(),
@@ -433,14 +432,85 @@ fn view_with<Run>(
         names_hidden,
         created_ms: session.created_ms,
         runs,
-        voting: Some(arena.voting(session, voter)?),
-        // Others' verdicts are not shown before one's own: they would sway it, and their
-        // reasons name the contestants.
-        votes: match names_hidden {
-            true => Vec::new(),
-            false => arena.store().votes_of(&session.id)?,
+        // Others' verdicts are not shown before one's own: they would sway it (and in an
+        // anonymous battle their reasons name the contestants).
+        votes: match voting.voted {
+            true => arena.store().votes_of(&session.id)?,
+            false => Vec::new(),
         },
+        voting: Some(voting),
     })
+}
+
+/// What gives a contestant away, replaced by its letter wherever the run's text says it.
+struct Concealer {
+    /// Name, id, model and provider, longest first (so a name is not half replaced by an id
+    /// it contains).
+    needles: Vec<String>,
+    letter: String,
+}
+
+impl Concealer {
+    fn of(real: &crate::run::ContestantView, hidden: &crate::run::ContestantView) -> Self {
+        let mut needles: Vec<String> = [&real.name, &real.id, &real.model, &real.provider]
+            .into_iter()
+            .filter(|needle| needle.chars().count() >= 3)
+            .cloned()
+            .collect();
+        needles.sort_by_key(|needle| std::cmp::Reverse(needle.len()));
+        needles.dedup();
+        Self {
+            needles,
+            letter: hidden.name.clone(),
+        }
+    }
+
+    /// `text` with every needle that stands as a word of its own (not inside a longer
+    /// word: an id `down` leaves "shutdown" alone) replaced by the letter.
+    fn apply(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for needle in &self.needles {
+            let mut out = String::with_capacity(text.len());
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(needle.as_str()) {
+                let before = rest[..at].chars().next_back();
+                let after = rest[at + needle.len()..].chars().next();
+                let inside_a_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+                out.push_str(&rest[..at]);
+                if inside_a_word(before) || inside_a_word(after) {
+                    out.push_str(needle);
+                } else {
+                    out.push_str(&self.letter);
+                }
+                rest = &rest[at + needle.len()..];
+            }
+            out.push_str(rest);
+            text = out;
+        }
+        text
+    }
+}
+
+/// A run as someone who has not voted on its anonymous battle sees it: by its letter, its
+/// reasons and logs without the contestant's name, model or provider, and without the
+/// usage and cost that would tell the model by its price.
+fn conceal(run: &mut RunRecord, position: usize) {
+    let hidden = crate::run::ContestantView::hidden(position);
+    let concealer = Concealer::of(&run.contestant, &hidden);
+    run.failure = run.failure.as_deref().map(|text| concealer.apply(text));
+    for text in run.logs.values_mut() {
+        *text = concealer.apply(text);
+    }
+    run.reply = concealer.apply(&run.reply);
+    for diagnostic in &mut run.diagnostics {
+        diagnostic.message = concealer.apply(&diagnostic.message);
+    }
+    if let Some(crate::plugin::FinishReason::Error(message)) = &mut run.finish {
+        *message = concealer.apply(message);
+    }
+    run.usage = Default::default();
+    run.cost_usd = 0.0;
+    run.contestant = hidden;
 }
 
 async fn create_session(
@@ -496,11 +566,12 @@ async fn create_vote(
             )));
         }
     };
-    let vote = arena.vote(&id, &body.voter, ballot)?;
+    let voter = body.voter.trim();
+    let vote = arena.vote(&id, voter, ballot)?;
     let session = arena
         .session(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no session {id}")))?;
-    let session = view(&arena, &session, Some(&body.voter))?;
+    let session = view(&arena, &session, Some(voter))?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({ "vote": vote, "session": session })),
@@ -547,7 +618,11 @@ async fn history(
             let mut runs = entry.runs;
             if names_hidden {
                 for (position, run) in runs.iter_mut().enumerate() {
-                    run.contestant = crate::run::ContestantView::hidden(position);
+                    let hidden = crate::run::ContestantView::hidden(position);
+                    let concealer = Concealer::of(&run.contestant, &hidden);
+                    run.failure = run.failure.as_deref().map(|text| concealer.apply(text));
+                    run.cost_usd = 0.0;
+                    run.contestant = hidden;
                 }
             }
             serde_json::json!({
@@ -658,7 +733,7 @@ fn visible_run(arena: &Arena, id: &str, voter: Option<&str>) -> Result<RunRecord
         && arena.names_hidden(&session, voter)
     {
         let position = session.run_ids.iter().position(|run| run == id);
-        record.contestant = crate::run::ContestantView::hidden(position.unwrap_or(0));
+        conceal(&mut record, position.unwrap_or(0));
     }
     Ok(record)
 }
@@ -697,10 +772,16 @@ async fn session_export(
     let battle = view_with(&arena, &session, voter.voter.as_deref(), |run| {
         run_summary(&run)
     })?;
+    // The providers used would tell an anonymous battle's contestants apart.
+    let versions = match battle.names_hidden {
+        true => serde_json::Value::Null,
+        false => session.versions.clone(),
+    };
     let export = serde_json::json!({
         "format": "vibe-arena battle export 1",
         "exported_ms": crate::run::now_ms(),
         "battle": battle,
+        "versions": versions,
     });
     let disposition = format!("attachment; filename=\"battle-{}.json\"", session.id);
     Ok((
@@ -714,6 +795,8 @@ async fn session_export(
 struct EventsQuery {
     /// Resume after this event number; the `Last-Event-ID` header does the same.
     after: Option<u64>,
+    /// Who watches: an anonymous battle's events name no contestant until they vote.
+    voter: Option<String>,
 }
 
 /// Server-sent events for a session: every event since `after` (or since the start),
@@ -737,18 +820,35 @@ async fn session_events(
         .and_then(|value| value.parse::<u64>().ok());
     let after = last_event_id.or(query.after);
     let (missed, receiver) = session.subscribe(after);
+    // Decided when the stream opens: a watcher who votes meanwhile sees names from the
+    // next page load on.
+    let concealers: Option<std::collections::HashMap<String, Concealer>> = arena
+        .names_hidden(&session, query.voter.as_deref())
+        .then(|| {
+            arena
+                .runs_of(&session)
+                .iter()
+                .enumerate()
+                .map(|(position, run)| {
+                    let hidden = crate::run::ContestantView::hidden(position);
+                    (run.id.clone(), Concealer::of(&run.contestant, &hidden))
+                })
+                .collect()
+        });
 
     struct Cursor {
         session: Arc<Session>,
         pending: std::collections::VecDeque<Event>,
         receiver: tokio::sync::broadcast::Receiver<Event>,
         last_seq: Option<u64>,
+        concealers: Option<std::collections::HashMap<String, Concealer>>,
     }
     let cursor = Cursor {
         session,
         pending: missed.into(),
         receiver,
         last_seq: after,
+        concealers,
     };
     let stream = futures::stream::unfold(cursor, |mut cursor| async move {
         loop {
@@ -757,6 +857,20 @@ async fn session_events(
                     continue;
                 }
                 cursor.last_seq = Some(event.seq);
+                let mut event = event;
+                if let Some(concealer) = cursor
+                    .concealers
+                    .as_ref()
+                    .and_then(|all| all.get(&event.run))
+                {
+                    match &mut event.kind {
+                        crate::run::EventKind::Status { reason, .. } => {
+                            *reason = reason.as_deref().map(|text| concealer.apply(text));
+                        }
+                        crate::run::EventKind::Reply { text } => *text = concealer.apply(text),
+                        crate::run::EventKind::Log { line, .. } => *line = concealer.apply(line),
+                    }
+                }
                 let sse = SseEvent::default()
                     .id(event.seq.to_string())
                     .event(event_name(&event))

@@ -563,8 +563,10 @@ impl Store {
         };
         Ok((
             column("SELECT DISTINCT pipeline FROM battles ORDER BY pipeline")?,
+            // Categories are compared without case: "Game" and "game" are one.
             column(
-                "SELECT DISTINCT category FROM battles WHERE category IS NOT NULL ORDER BY category",
+                "SELECT MIN(category) FROM battles WHERE category IS NOT NULL
+                 GROUP BY category COLLATE NOCASE ORDER BY category COLLATE NOCASE",
             )?,
         ))
     }
@@ -583,6 +585,8 @@ impl Store {
     }
 
     /// The scorer plugins' view: per contestant, the mean of each metric over its runs.
+    /// An anonymous battle counts once it has a vote: until then a run's scores, matched
+    /// against the battle page, would tell who is behind its letter.
     pub fn score_means(&self, filter: &BoardFilter) -> Result<Vec<ContestantScores>, StoreError> {
         let connection = self.connection();
         let mut contestants: Vec<ContestantScores> = connection
@@ -590,6 +594,7 @@ impl Store {
                 "SELECT r.contestant, MAX(r.contestant_name), COUNT(*), SUM(r.reached_ready)
                  FROM runs r JOIN battles b ON b.id = r.battle
                  WHERE (?1 IS NULL OR b.pipeline = ?1) AND (?2 IS NULL OR b.category = ?2 COLLATE NOCASE)
+                   AND (b.anonymous = 0 OR EXISTS (SELECT 1 FROM votes v WHERE v.battle = b.id))
                  GROUP BY r.contestant ORDER BY r.contestant",
             )?
             .query_map(params![filter.pipeline, filter.category], |row| {
@@ -606,6 +611,7 @@ impl Store {
             "SELECT r.contestant, s.scorer, s.name, s.unit, AVG(s.value), COUNT(*)
              FROM scores s JOIN runs r ON r.id = s.run JOIN battles b ON b.id = r.battle
              WHERE (?1 IS NULL OR b.pipeline = ?1) AND (?2 IS NULL OR b.category = ?2 COLLATE NOCASE)
+               AND (b.anonymous = 0 OR EXISTS (SELECT 1 FROM votes v WHERE v.battle = b.id))
              GROUP BY r.contestant, s.scorer, s.name, s.unit ORDER BY s.scorer, s.name",
         )?;
         let rows = statement.query_map(params![filter.pipeline, filter.category], |row| {

@@ -12,6 +12,12 @@ use arena::arena::{Arena, ArenaConfig};
 use serde_json::{Value, json};
 
 fn contestants_file(dir: &std::path::Path) -> std::path::PathBuf {
+    // A local model server that is not running: its runs fail through the provider.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let secrets = common::fixtures().join("replies/reads-secrets.md");
     let no_package =
         common::fixtures().join("cases/08-missing-build-script/reply-b-no-package-json.md");
@@ -42,6 +48,15 @@ provider = "replay"
 model = "recorded"
 replay = {secrets:?}
 params = {{ chunk-delay-ms = 400, chunk-bytes = 16 }}
+
+[[contestants]]
+id = "down"
+name = "Down model"
+provider = "openai-compatible"
+model = "qwen2.5-coder:7b"
+params = {{ base-url = "http://127.0.0.1:{closed}/v1", auth = "none", max-retries = 0 }}
+allow_hosts = ["127.0.0.1:{closed}"]
+price = {{ input = 0, output = 0 }}
 "#
     );
     let path = dir.join("contestants.toml");
@@ -399,12 +414,58 @@ async fn votes_count_once_per_browser_and_survive_a_restart_with_history_and_exp
     );
     assert_eq!(page["battles"][0]["id"], id.as_str(), "newest first");
 
+    // A third battle: a model whose service cannot be reached did not lose on its merits
+    // either.
+    let outage = api
+        .battle(json!({ "prompt": "A page for a kite festival", "contestants": ["bravo", "down"] }))
+        .await;
+    let outage_id = outage["id"].as_str().unwrap().to_owned();
+    let battle = api.finished(&outage_id, "browser-1").await;
+    assert_eq!(battle["runs"][1]["fault"], "provider", "{battle}");
+    assert_eq!(battle["runs"][0]["fault"], "model");
+    let excluded = battle["voting"]["excluded"].as_str().unwrap();
+    assert!(
+        excluded.contains("Down model") && excluded.contains("because of its provider"),
+        "{excluded}"
+    );
+    let down_run = battle["runs"][1]["id"].as_str().unwrap().to_owned();
+    let (status, _) = api
+        .post(
+            &format!("/api/sessions/{outage_id}/votes"),
+            json!({ "voter": "browser-1", "kind": "best", "best": down_run }),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let board = api.get("/api/leaderboard").await;
+    assert_eq!(board["votes_counted"], 2);
+    assert_eq!(board["votes_excluded"], 2);
+    assert!(
+        board["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["contestant"] != "down")
+    );
+
     // Exports: the battle as JSON with its votes, a run as a ZIP of what the arena kept.
     let export = api
         .get(&format!("/api/sessions/{id}/export?voter=browser-1"))
         .await;
     assert_eq!(export["battle"]["votes"].as_array().unwrap().len(), 2);
     assert_eq!(export["battle"]["category"], "Landing page");
+    let versions = &export["versions"];
+    assert_eq!(versions["pipeline"]["id"], "nextjs");
+    let plugins: Vec<&str> = versions["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|plugin| plugin["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        plugins.contains(&"replay") && plugins.contains(&"code-safety"),
+        "{plugins:?}"
+    );
+    assert!(versions["plugins"][0]["hash"].as_str().unwrap().len() == 64);
     let run = &runs[0];
     let record = api.get(&format!("/api/runs/{run}?voter=browser-1")).await;
     let zip_bytes = api
@@ -453,10 +514,20 @@ async fn votes_count_once_per_browser_and_survive_a_restart_with_history_and_exp
         "project files, reply.md and EDITS.md"
     );
 
-    // A new arena on the same folder: the same battles, votes and board.
+    // A second arena on the folder while this one runs is refused, naming the holder.
+    let refused = Arena::start(config.clone()).await.err().expect("refused");
+    let refused = format!("{refused:#}");
+    assert!(
+        refused.contains("another arena")
+            && refused.contains(&format!("process {}", std::process::id())),
+        "{refused}"
+    );
+
+    // A new arena on the same folder once this one has shut down: the same battles, votes
+    // and board.
     let before = api.get("/api/leaderboard").await;
+    arena.shut_down("restart").await;
     drop(api);
-    drop(arena);
     let arena = Arena::start(config).await.unwrap();
     let api = Api::serve(&arena).await;
     let back = api
@@ -552,4 +623,200 @@ async fn a_prompt_file_runs_one_battle_per_prompt_and_prints_a_summary_table() {
         .unwrap();
     assert_ne!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stderr).contains("has no prompts"));
+}
+
+/// Reads an event stream for `for_ms` (a finished battle's stream stays open) and returns
+/// what arrived.
+async fn read_events(api: &Api, path: &str, for_ms: u64) -> String {
+    let mut response = api
+        .client
+        .get(format!("{}{path}", api.base))
+        .send()
+        .await
+        .unwrap();
+    let mut text = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(for_ms);
+    while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, response.chunk()).await {
+        text.extend_from_slice(&chunk);
+    }
+    String::from_utf8(text).unwrap()
+}
+
+/// An anonymous battle gives nobody away before they vote: not by name, id, model or
+/// provider in any answer (failure reasons and logs included), not by price, not through
+/// the event stream, the export or the scorers' view of the leaderboard. Then: a "best"
+/// vote is only the best against each other run, and nobody sees others' votes before
+/// casting their own, in any battle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anonymous_battle_names_nobody_anywhere_until_the_vote() {
+    let dir = tempfile::tempdir().unwrap();
+    let arena = Arena::start(ArenaConfig {
+        data_dir: dir.path().join("data"),
+        contestants_file: Some(contestants_file(dir.path())),
+        watch: false,
+        ..ArenaConfig::default()
+    })
+    .await
+    .expect("arena starts (is Docker running?)");
+    let api = Api::serve(&arena).await;
+    let created = api
+        .battle(
+            json!({ "prompt": "A page for a clock repairer", "anonymous": true,
+                        "contestants": ["bravo", "down"] }),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let battle = api.finished(&id, "watcher").await;
+    // The provider's failure names itself, its model and its address: in the record.
+    let down = arena
+        .runs_of(&arena.session(&id).unwrap())
+        .into_iter()
+        .find(|run| run.contestant.id == "down")
+        .unwrap();
+    assert!(
+        down.failure
+            .as_deref()
+            .unwrap()
+            .contains("openai-compatible"),
+        "{down:?}"
+    );
+
+    let giveaways = [
+        "Down model",
+        "Bravo model",
+        "openai-compatible",
+        "qwen2.5-coder",
+        "\"down\"",
+        "\"bravo\"",
+        "replay",
+    ];
+    let mut seen = vec![("session", battle.to_string())];
+    for run in run_ids(&battle) {
+        seen.push((
+            "run",
+            api.get(&format!("/api/runs/{run}?voter=watcher"))
+                .await
+                .to_string(),
+        ));
+        seen.push((
+            "summary",
+            api.get(&format!("/api/runs/{run}/summary?voter=watcher"))
+                .await
+                .to_string(),
+        ));
+    }
+    seen.push((
+        "history",
+        api.get("/api/history?voter=watcher").await.to_string(),
+    ));
+    seen.push((
+        "export",
+        api.get(&format!("/api/sessions/{id}/export?voter=watcher"))
+            .await
+            .to_string(),
+    ));
+    seen.push((
+        "events",
+        read_events(
+            &api,
+            &format!("/api/sessions/{id}/events?voter=watcher"),
+            1500,
+        )
+        .await,
+    ));
+    for (what, text) in &seen {
+        for giveaway in giveaways {
+            assert!(!text.contains(giveaway), "{what} shows {giveaway}: {text}");
+        }
+    }
+    let record = api
+        .get(&format!("/api/runs/{}?voter=watcher", run_ids(&battle)[0]))
+        .await;
+    assert_eq!(record["cost_usd"], 0.0);
+    assert_eq!(record["usage"]["output_tokens"], 0);
+    let board = api.get("/api/leaderboard").await;
+    assert_eq!(
+        board["scores"],
+        json!([]),
+        "scores of an anonymous battle before its vote"
+    );
+
+    // The vote reveals all of it to this voter, and the scores join the board.
+    let bravo_run = battle["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["id"].as_str().unwrap().to_owned())
+        .find(|run| arena.run(run).unwrap().contestant.id == "bravo")
+        .unwrap();
+    let (status, voted) = api
+        .post(
+            &format!("/api/sessions/{id}/votes"),
+            json!({ "voter": " watcher ", "kind": "best", "best": bravo_run }),
+        )
+        .await;
+    assert_eq!(status, 201, "{voted}");
+    assert_eq!(
+        voted["session"]["names_hidden"], false,
+        "the voter id is trimmed once"
+    );
+    let after = api
+        .get(&format!("/api/sessions/{id}?voter=watcher"))
+        .await
+        .to_string();
+    assert!(after.contains("openai-compatible") && after.contains("Down model"));
+    let events = read_events(
+        &api,
+        &format!("/api/sessions/{id}/events?voter=watcher"),
+        1500,
+    )
+    .await;
+    assert!(events.contains("openai-compatible"), "{events}");
+    let board = api.get("/api/leaderboard").await;
+    assert_eq!(board["scores"].as_array().unwrap().len(), 2);
+
+    // "Best of three" is two outcomes, not a third tie between the others; and a plain
+    // battle's votes are shown to a browser only once it has voted itself.
+    let three = api
+        .battle(json!({ "prompt": "A page for a rope maker", "contestants": ["alpha", "bravo", "down"] }))
+        .await;
+    let three_id = three["id"].as_str().unwrap().to_owned();
+    let battle = api.finished(&three_id, "watcher").await;
+    let best = battle["runs"][0]["id"].as_str().unwrap().to_owned();
+    let (status, _) = api
+        .post(
+            &format!("/api/sessions/{three_id}/votes"),
+            json!({ "voter": "first", "kind": "best", "best": best }),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let outcomes = arena
+        .store()
+        .outcomes_after(&arena::store::BoardFilter::default(), 0)
+        .unwrap();
+    // Counted votes only: the outage battle's were excluded (a provider failed).
+    assert!(outcomes.is_empty(), "{outcomes:?}");
+    let votes = arena.store().votes_of(&three_id).unwrap();
+    assert_eq!(votes[0].ranking.len(), 2);
+    let pairs: u32 = {
+        let db = rusqlite::Connection::open(dir.path().join("data/arena.db")).unwrap();
+        db.query_row(
+            "SELECT COUNT(*) FROM outcomes WHERE vote = ?1 AND score = 0.5",
+            [votes[0].id],
+            |row| row.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        pairs, 0,
+        "no invented ties between the two that were not picked"
+    );
+    let unseen = api
+        .get(&format!("/api/sessions/{three_id}?voter=second"))
+        .await;
+    assert_eq!(unseen["votes"], json!([]));
+    let seen = api
+        .get(&format!("/api/sessions/{three_id}?voter=first"))
+        .await;
+    assert_eq!(seen["votes"].as_array().unwrap().len(), 1);
 }

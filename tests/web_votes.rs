@@ -253,5 +253,62 @@ async fn a_person_votes_on_an_anonymous_battle_and_finds_it_on_the_leaderboard_a
             .all(|line| !line.to_lowercase().contains("error")),
         "{console:#?}"
     );
+
+    // A second arena on the same data folder, as after a restart, seen from another origin
+    // (so another browser, which has not voted): the battle page is read back whole, the
+    // replies and logs drawn from the replayed stream, the names hidden again.
+    let data_dir = arena.data_dir().to_owned();
+    arena.shut_down("restart").await;
+    let restarted = Arena::start(ArenaConfig {
+        data_dir,
+        contestants_file: Some(contestants_file(dir.path())),
+        watch: false,
+        ..ArenaConfig::default()
+    })
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let other = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let router = arena::server::router(restarted.clone(), "preview.localhost");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let tab = chrome
+        .open(&format!("{other}/sessions/{session_id}"), 1280, 900)
+        .await;
+    let replies = tab
+        .wait_for(
+            "the replies drawn from the replayed stream",
+            "(() => { const texts = [...document.querySelectorAll('.card .reply pre')]
+                 .map(pre => pre.textContent);
+               return texts.length === 2 && texts.every(t => t.length > 0) && texts; })()",
+            Duration::from_secs(20),
+        )
+        .await;
+    let mut shown: Vec<String> = serde_json::from_value(replies).unwrap();
+    let mut expected: Vec<String> = session
+        .run_ids
+        .iter()
+        .map(|run| arena.run(run).unwrap().reply)
+        .collect();
+    expected.sort();
+    shown.sort();
+    assert_eq!(shown, expected);
+    let cards: String = tab
+        .eval("[...document.querySelectorAll('.card')].map(c => c.innerText).join('\\n')")
+        .await;
+    assert!(
+        cards.contains("child_process"),
+        "the failure reasons: {cards}"
+    );
+    let page: String = tab.eval(BODY_TEXT).await;
+    assert!(
+        !page.contains("Alpha model") && page.contains("Contestant A"),
+        "{page}"
+    );
+    tab.wait_for(
+        "open voting for this browser",
+        "document.querySelectorAll('[data-vote-best]').length === 2",
+        Duration::from_secs(20),
+    )
+    .await;
     chrome.close().await;
 }

@@ -731,8 +731,9 @@ function follow() {
         return;
       }
     }
-    const after = lastSeq === null ? "" : `?after=${lastSeq}`;
-    source = new EventSource(`/api/sessions/${encodeURIComponent(sessionId)}/events${after}`);
+    const after = lastSeq === null ? "" : `&after=${lastSeq}`;
+    source = new EventSource(
+      `/api/sessions/${encodeURIComponent(sessionId)}/events?${voterQuery()}${after}`);
     source.onopen = () => {
       retryMs = 1000;
       connection.dataset.state = "live";
