@@ -769,6 +769,11 @@ impl Arena {
             let ended_ms = run.transitions.last().map_or(0, |t| t.at_ms);
             for (phase, text) in &run.logs {
                 for line in text.lines() {
+                    // A failure's reason is in the error log and in its final status: the
+                    // page shows it from the status, as it did live.
+                    if phase == "error" && run.failure.as_deref() == Some(line) {
+                        continue;
+                    }
                     let kind = EventKind::Log {
                         phase: phase.clone(),
                         line: line.to_owned(),

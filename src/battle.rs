@@ -90,11 +90,18 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
                 })
             })
             .collect();
-        std::fs::write(
-            args.out.join("batch.json"),
-            serde_json::to_vec_pretty(&summary)?,
-        )?;
-        println!("\nBatch summary: {}", args.out.join("batch.json").display());
+        // One file per batch: a second batch into the same folder keeps the first's.
+        let path = args
+            .out
+            .join(format!("batch-{}.json", arena::run::now_ms()));
+        let summary = serde_json::json!({
+            "prompts": prompts.len(),
+            "category": args.category,
+            "pipeline": args.pipeline,
+            "battles": summary,
+        });
+        std::fs::write(&path, serde_json::to_vec_pretty(&summary)?)?;
+        println!("\nBatch summary: {}", path.display());
     }
 
     let runs: Vec<&RunRecord> = battles.iter().flat_map(|battle| &battle.runs).collect();
@@ -248,12 +255,20 @@ fn print_batch_summary(battles: &[BattleResult]) {
             contestants.push(run.contestant.id.clone());
         }
     }
-    let column = contestants
-        .iter()
-        .map(String::len)
-        .max()
-        .unwrap_or(0)
-        .max(16);
+    let runs_of = |contestant: &String| -> Vec<&RunRecord> {
+        battles
+            .iter()
+            .flat_map(|battle| &battle.runs)
+            .filter(|run| &run.contestant.id == contestant)
+            .collect()
+    };
+    let outcome = |run: &RunRecord| match (run.status, ready_ms(run)) {
+        (Status::Ready, Some(ms)) => format!("ready {:.0}s", ms as f64 / 1000.0),
+        (status, _) => match run.failed_stage {
+            Some(stage) => format!("{status} @{stage}"),
+            None => status.to_string(),
+        },
+    };
     let prompt_width = 40;
     let cut = |text: &str| -> String {
         let mut shown: String = text.chars().take(prompt_width).collect();
@@ -263,76 +278,71 @@ fn print_batch_summary(battles: &[BattleResult]) {
         }
         shown
     };
-    println!("\n{:<prompt_width$}", "Batch: outcome per prompt");
-    print!("{:<prompt_width$}", "prompt");
-    for contestant in &contestants {
-        print!("  {contestant:>column$}");
-    }
-    println!();
-    for battle in battles {
-        print!("{:<prompt_width$}", cut(&battle.prompt));
-        for contestant in &contestants {
-            let cell = match battle
-                .runs
+    // Every row as cells first, so each column is as wide as its widest cell.
+    let mut rows: Vec<(String, Vec<String>)> = battles
+        .iter()
+        .map(|battle| {
+            let cells = contestants
                 .iter()
-                .find(|run| &run.contestant.id == contestant)
-            {
-                None => "-".to_owned(),
-                Some(run) => match (run.status, ready_ms(run)) {
-                    (Status::Ready, Some(ms)) => format!("ready {:.0}s", ms as f64 / 1000.0),
-                    (status, _) => match run.failed_stage {
-                        Some(stage) => format!("{status} @{stage}"),
-                        None => status.to_string(),
-                    },
-                },
-            };
-            print!("  {cell:>column$}");
-        }
-        println!();
-    }
-    print!("{:<prompt_width$}", "ready");
-    for contestant in &contestants {
-        let runs: Vec<&RunRecord> = battles
-            .iter()
-            .flat_map(|battle| &battle.runs)
-            .filter(|run| &run.contestant.id == contestant)
-            .collect();
+                .map(|contestant| {
+                    battle
+                        .runs
+                        .iter()
+                        .find(|run| &run.contestant.id == contestant)
+                        .map_or_else(|| "-".to_owned(), outcome)
+                })
+                .collect();
+            (cut(&battle.prompt), cells)
+        })
+        .collect();
+    let totals = |label: &str, cell: &dyn Fn(&[&RunRecord]) -> String| {
+        let cells = contestants.iter().map(|c| cell(&runs_of(c))).collect();
+        (label.to_owned(), cells)
+    };
+    rows.push(totals("ready", &|runs| {
         let ready = runs
             .iter()
             .filter(|run| run.status == Status::Ready)
             .count();
-        print!("  {:>column$}", format!("{ready}/{}", runs.len()));
-    }
-    println!();
-    print!("{:<prompt_width$}", "mean time to ready");
-    for contestant in &contestants {
-        let times: Vec<u64> = battles
-            .iter()
-            .flat_map(|battle| &battle.runs)
-            .filter(|run| &run.contestant.id == contestant)
-            .filter_map(ready_ms)
-            .collect();
-        let cell = match times.len() {
+        format!("{ready}/{}", runs.len())
+    }));
+    rows.push(totals("mean time to ready", &|runs| {
+        let times: Vec<u64> = runs.iter().filter_map(|run| ready_ms(run)).collect();
+        match times.len() {
             0 => "-".to_owned(),
             n => format!(
                 "{:.0}s",
                 times.iter().sum::<u64>() as f64 / n as f64 / 1000.0
             ),
-        };
-        print!("  {cell:>column$}");
+        }
+    }));
+    rows.push(totals("cost", &|runs| {
+        format!("${:.4}", runs.iter().map(|run| run.cost_usd).sum::<f64>())
+    }));
+    let widths: Vec<usize> = contestants
+        .iter()
+        .enumerate()
+        .map(|(i, contestant)| {
+            rows.iter()
+                .map(|(_, cells)| cells[i].chars().count())
+                .chain([contestant.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    println!("\nBatch: outcome per prompt");
+    print!("{:<prompt_width$}", "prompt");
+    for (contestant, width) in contestants.iter().zip(&widths) {
+        print!("  {contestant:>width$}");
     }
     println!();
-    print!("{:<prompt_width$}", "cost");
-    for contestant in &contestants {
-        let cost: f64 = battles
-            .iter()
-            .flat_map(|battle| &battle.runs)
-            .filter(|run| &run.contestant.id == contestant)
-            .map(|run| run.cost_usd)
-            .sum();
-        print!("  {:>column$}", format!("${cost:.4}"));
+    for (label, cells) in &rows {
+        print!("{label:<prompt_width$}");
+        for (cell, width) in cells.iter().zip(&widths) {
+            print!("  {cell:>width$}");
+        }
+        println!();
     }
-    println!();
 }
 
 /// The battle as a table; `live` when the previews stay up after it (`--keep`), else

@@ -26,12 +26,39 @@ pub fn project_zip(record: &RunRecord, name: &str) -> zip::result::ZipResult<Vec
 }
 
 fn edits_note(record: &RunRecord) -> String {
+    let model = match record.contestant.model.as_str() {
+        "" => String::new(),
+        model => format!(" ({model})"),
+    };
     let mut note = format!(
-        "# {} ({}), run {}\n\nStatus: {}.\n\n",
-        record.contestant.name, record.contestant.model, record.id, record.status
+        "# {}{model}, run {}\n\nStatus: {}.\n\n",
+        record.contestant.name, record.id, record.status
     );
+    if record.kept_files.is_empty() {
+        note.push_str(
+            "No project: the run ended before the reply became checked files (see \
+             `reply.md` and the run's failure).\n",
+        );
+        return note;
+    }
+    // What the arena's own path checks refused or dropped never reached `project/`.
+    let dropped: Vec<&str> = record
+        .diagnostics
+        .iter()
+        .filter(|d| d.source == "paths")
+        .map(|d| d.message.as_str())
+        .collect();
+    if !dropped.is_empty() {
+        note.push_str("The arena's path checks kept these out of `project/`:\n\n");
+        for message in dropped {
+            note.push_str(&format!("- {message}\n"));
+        }
+        note.push('\n');
+    }
     if record.edits.is_empty() {
-        note.push_str("No validator changed the project: `project/` is what the model wrote.\n");
+        note.push_str(
+            "No validator changed the project: the rest of `project/` is what the model wrote.\n",
+        );
         return note;
     }
     note.push_str(

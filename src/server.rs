@@ -777,6 +777,11 @@ async fn session_export(
         true => serde_json::Value::Null,
         false => session.versions.clone(),
     };
+    // A download for analysis carries every vote, unless names are hidden from its reader.
+    let mut battle = battle;
+    if !battle.names_hidden {
+        battle.votes = arena.store().votes_of(&session.id)?;
+    }
     let export = serde_json::json!({
         "format": "vibe-arena battle export 1",
         "exported_ms": crate::run::now_ms(),

@@ -229,14 +229,16 @@ impl Store {
         let mut connection = self.connection();
         let transaction = connection.transaction()?;
         transaction.execute(
-            "UPDATE runs SET status = ?2, record = ?3, updated_ms = ?4, reached_ready = ?5
+            "UPDATE runs SET status = ?2, record = ?3, updated_ms = ?4, reached_ready = ?5,
+                             excused = ?6
              WHERE id = ?1",
             params![
                 run.id,
                 run.status.as_str(),
                 record,
                 crate::run::now_ms() as i64,
-                run.transitions.iter().any(|t| t.status == Status::Ready)
+                run.transitions.iter().any(|t| t.status == Status::Ready),
+                run.arena_fault().is_some()
             ],
         )?;
         transaction.execute("DELETE FROM scores WHERE run = ?1", [&run.id])?;
@@ -298,8 +300,13 @@ impl Store {
                 .push_str(&format!("{reason}\n"));
             run.failure = Some(reason);
             transaction.execute(
-                "UPDATE runs SET status = 'interrupted', record = ?2, updated_ms = ?3 WHERE id = ?1",
-                params![id, serde_json::to_string(&run)?, crate::run::now_ms() as i64],
+                "UPDATE runs SET status = 'interrupted', record = ?2, updated_ms = ?3, excused = 1
+                 WHERE id = ?1",
+                params![
+                    id,
+                    serde_json::to_string(&run)?,
+                    crate::run::now_ms() as i64
+                ],
             )?;
             marked.push((id, stage));
         }
@@ -595,6 +602,7 @@ impl Store {
                  FROM runs r JOIN battles b ON b.id = r.battle
                  WHERE (?1 IS NULL OR b.pipeline = ?1) AND (?2 IS NULL OR b.category = ?2 COLLATE NOCASE)
                    AND (b.anonymous = 0 OR EXISTS (SELECT 1 FROM votes v WHERE v.battle = b.id))
+                   AND r.excused = 0
                  GROUP BY r.contestant ORDER BY r.contestant",
             )?
             .query_map(params![filter.pipeline, filter.category], |row| {
@@ -612,6 +620,7 @@ impl Store {
              FROM scores s JOIN runs r ON r.id = s.run JOIN battles b ON b.id = r.battle
              WHERE (?1 IS NULL OR b.pipeline = ?1) AND (?2 IS NULL OR b.category = ?2 COLLATE NOCASE)
                AND (b.anonymous = 0 OR EXISTS (SELECT 1 FROM votes v WHERE v.battle = b.id))
+               AND r.excused = 0
              GROUP BY r.contestant, s.scorer, s.name, s.unit ORDER BY s.scorer, s.name",
         )?;
         let rows = statement.query_map(params![filter.pipeline, filter.category], |row| {

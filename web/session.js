@@ -519,9 +519,11 @@ class Card {
 
     const usage = record.usage;
     const finish = record.finish ? ` · finished: ${record.finish.kind}` : "";
-    this.usage.textContent =
-      `Tokens ${usage.input_tokens.toLocaleString()} in · ${usage.output_tokens.toLocaleString()} out` +
-      ` · cost $${record.cost_usd.toFixed(4)}${finish}`;
+    // An anonymous battle keeps tokens and cost back until the vote: a price tells a model.
+    this.usage.textContent = session && session.names_hidden
+      ? `Tokens and cost show once you have voted${finish}`
+      : `Tokens ${usage.input_tokens.toLocaleString()} in · ${usage.output_tokens.toLocaleString()} out` +
+        ` · cost $${record.cost_usd.toFixed(4)}${finish}`;
 
     this.renderFiles();
     this.renderChecks();

@@ -24,6 +24,9 @@ CREATE TABLE runs (
     status           TEXT NOT NULL,
     -- Got to ready at some point (an idle or stopped preview ends as terminated after).
     reached_ready    INTEGER NOT NULL DEFAULT 0,
+    -- Ended through no fault of its model (the arena, its provider, a stop, a restart):
+    -- left out of the scorers' view, as votes on its battle are left out of the ratings.
+    excused          INTEGER NOT NULL DEFAULT 0,
     record           TEXT NOT NULL,
     updated_ms       INTEGER NOT NULL
 );
