@@ -241,6 +241,25 @@ const MAX_LOG_LINES: usize = 20_000;
 const MAX_LOG_LINE_CHARS: usize = 4_000;
 
 impl RunHandle {
+    /// A run with no container or task yet (a new one), or never again (one read back).
+    fn new(
+        record: RunRecord,
+        catalog: Arc<Catalog>,
+        session: Arc<Session>,
+        store: Arc<Store>,
+    ) -> Self {
+        Self {
+            record: Mutex::new(record),
+            catalog,
+            session,
+            site: Mutex::new(None),
+            task: Mutex::new(None),
+            last_visit: Mutex::new(Instant::now()),
+            log_lines: Mutex::new(HashMap::new()),
+            store,
+        }
+    }
+
     fn snapshot(&self) -> RunRecord {
         self.record.lock().unwrap().clone()
     }
@@ -647,16 +666,12 @@ impl Arena {
 
         let pipeline = Arc::new(pipeline);
         for ((contestant, run_id), record) in chosen.into_iter().zip(run_ids).zip(records) {
-            let handle = Arc::new(RunHandle {
-                record: Mutex::new(record),
-                catalog: catalog.clone(),
-                session: session.clone(),
-                site: Mutex::new(None),
-                task: Mutex::new(None),
-                last_visit: Mutex::new(Instant::now()),
-                log_lines: Mutex::new(HashMap::new()),
-                store: self.inner.store.clone(),
-            });
+            let handle = Arc::new(RunHandle::new(
+                record,
+                catalog.clone(),
+                session.clone(),
+                self.inner.store.clone(),
+            ));
             self.inner
                 .runs
                 .lock()
@@ -817,17 +832,14 @@ impl Arena {
             for shot in &mut record.screenshots {
                 shot.path = run_dir.join(&shot.file);
             }
-            let handle = RunHandle {
-                record: Mutex::new(record.clone()),
-                catalog: catalog.clone(),
-                session: session.clone(),
-                site: Mutex::new(None),
-                task: Mutex::new(None),
-                last_visit: Mutex::new(Instant::now()),
-                log_lines: Mutex::new(HashMap::new()),
-                store: self.inner.store.clone(),
-            };
-            handles.insert(record.id.clone(), Arc::new(handle));
+            let id = record.id.clone();
+            let handle = RunHandle::new(
+                record,
+                catalog.clone(),
+                session.clone(),
+                self.inner.store.clone(),
+            );
+            handles.insert(id, Arc::new(handle));
         }
         let mut revived = self.inner.revived.lock().unwrap();
         revived.push_back(info.id.clone());

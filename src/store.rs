@@ -368,16 +368,18 @@ impl Store {
              AND (?2 IS NULL OR (EXISTS (SELECT 1 FROM runs r WHERE r.battle = b.id AND r.contestant = ?2)
                   AND (b.anonymous = 0 OR EXISTS (SELECT 1 FROM votes v WHERE v.battle = b.id AND v.voter = ?6))))
              AND (?3 IS NULL OR b.category = ?3 COLLATE NOCASE)";
+        // The same six parameters for the count and the page (?4 and ?5 unused by the count).
+        let bound = params![
+            text,
+            query.contestant,
+            query.category,
+            query.limit,
+            query.offset,
+            query.voter
+        ];
         let total: u32 = connection.query_row(
             &format!("SELECT COUNT(*) FROM battles b WHERE {condition}"),
-            params![
-                text,
-                query.contestant,
-                query.category,
-                query.limit,
-                query.offset,
-                query.voter
-            ],
+            bound,
             |row| row.get(0),
         )?;
         let infos: Vec<(BattleInfo, u32)> = connection
@@ -387,17 +389,7 @@ impl Store {
                  FROM battles b WHERE {condition}
                  ORDER BY b.created_ms DESC, b.id LIMIT ?4 OFFSET ?5"
             ))?
-            .query_map(
-                params![
-                    text,
-                    query.contestant,
-                    query.category,
-                    query.limit,
-                    query.offset,
-                    query.voter
-                ],
-                |row| Ok((battle_info(row)?, row.get(7)?)),
-            )?
+            .query_map(bound, |row| Ok((battle_info(row)?, row.get(7)?)))?
             .collect::<Result<_, _>>()?;
         // The fields a list shows, read inside SQLite: a record's reply and logs can be
         // large and are not needed here.

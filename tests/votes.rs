@@ -19,28 +19,8 @@ fn contestants_file(dir: &std::path::Path) -> std::path::PathBuf {
         .unwrap()
         .port();
     let secrets = common::fixtures().join("replies/reads-secrets.md");
-    let no_package =
-        common::fixtures().join("cases/08-missing-build-script/reply-b-no-package-json.md");
-    let text = format!(
+    let extra = format!(
         r#"
-[[contestants]]
-id = "alpha"
-name = "Alpha model"
-provider = "replay"
-model = "recorded"
-replay = {secrets:?}
-params = {{ chunk-delay-ms = 0 }}
-default = true
-
-[[contestants]]
-id = "bravo"
-name = "Bravo model"
-provider = "replay"
-model = "recorded"
-replay = {no_package:?}
-params = {{ chunk-delay-ms = 0 }}
-default = true
-
 [[contestants]]
 id = "slow"
 name = "Slow model"
@@ -59,9 +39,7 @@ allow_hosts = ["127.0.0.1:{closed}"]
 price = {{ input = 0, output = 0 }}
 "#
     );
-    let path = dir.join("contestants.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+    common::quick_contestants(dir, true, &extra)
 }
 
 struct Api {

@@ -16,31 +16,7 @@ use common::browser::Chrome;
 const PROMPT: &str = "Build a page for a glassblowing studio with class times";
 
 fn contestants_file(dir: &std::path::Path) -> std::path::PathBuf {
-    let secrets = common::fixtures().join("replies/reads-secrets.md");
-    let no_package =
-        common::fixtures().join("cases/08-missing-build-script/reply-b-no-package-json.md");
-    let text = format!(
-        r#"
-[[contestants]]
-id = "alpha"
-name = "Alpha model"
-provider = "replay"
-model = "recorded"
-replay = {secrets:?}
-params = {{ chunk-delay-ms = 0 }}
-
-[[contestants]]
-id = "bravo"
-name = "Bravo model"
-provider = "replay"
-model = "recorded"
-replay = {no_package:?}
-params = {{ chunk-delay-ms = 0 }}
-"#
-    );
-    let path = dir.join("contestants.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+    common::quick_contestants(dir, false, "")
 }
 
 fn artifacts() -> std::path::PathBuf {

@@ -170,3 +170,26 @@ pub fn error_of(generation: &arena::plugin::Generation) -> &str {
         other => panic!("expected an error, got {other:?}"),
     }
 }
+
+/// A contestants file of two replayed contestants whose battles end within a second, both
+/// through what their replies hold (the model's fault): `alpha` ("Alpha model") reads
+/// secrets, `bravo` ("Bravo model") writes no package.json. `extra` entries follow them.
+pub fn quick_contestants(dir: &Path, default: bool, extra: &str) -> PathBuf {
+    let secrets = fixtures().join("replies/reads-secrets.md");
+    let no_package = fixtures().join("cases/08-missing-build-script/reply-b-no-package-json.md");
+    let mut text = String::new();
+    for (id, name, reply) in [
+        ("alpha", "Alpha model", secrets),
+        ("bravo", "Bravo model", no_package),
+    ] {
+        text.push_str(&format!(
+            "[[contestants]]\nid = {id:?}\nname = {name:?}\nprovider = \"replay\"\n\
+             model = \"recorded\"\nreplay = {reply:?}\nparams = {{ chunk-delay-ms = 0 }}\n\
+             default = {default}\n\n"
+        ));
+    }
+    text.push_str(extra);
+    let path = dir.join("contestants.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
