@@ -1486,13 +1486,14 @@ impl Arena {
 
     /// Names are hidden in an anonymous battle from whoever has not voted on it.
     pub fn names_hidden(&self, session: &Session, voter: Option<&str>) -> bool {
-        session.anonymous
-            && !voter.is_some_and(|voter| {
-                self.inner
-                    .store
-                    .has_voted(&session.id, voter)
-                    .unwrap_or(false)
-            })
+        self.hides_names(&session.id, session.anonymous, voter)
+    }
+
+    /// The same, for a battle known by its id and whether it is anonymous (a history row).
+    pub fn hides_names(&self, battle: &str, anonymous: bool, voter: Option<&str>) -> bool {
+        anonymous
+            && !voter
+                .is_some_and(|voter| self.inner.store.has_voted(battle, voter).unwrap_or(false))
     }
 
     /// Records `voter`'s ranking of a finished battle as the pairwise outcomes it implies.

@@ -76,12 +76,13 @@ impl Games {
         }
     }
 
-    fn add(&mut self, a: usize, b: usize, a_score: f64) {
+    /// Counts a game between `a` and `b` `times` times (a resample counts a vote 0, 1, 2… times).
+    fn add(&mut self, a: usize, b: usize, a_score: f64, times: f64) {
         let n = self.n;
-        self.score[a * n + b] += a_score;
-        self.score[b * n + a] += 1.0 - a_score;
-        self.played[a * n + b] += 1.0;
-        self.played[b * n + a] += 1.0;
+        self.score[a * n + b] += times * a_score;
+        self.score[b * n + a] += times * (1.0 - a_score);
+        self.played[a * n + b] += times;
+        self.played[b * n + a] += times;
     }
 }
 
@@ -322,19 +323,14 @@ impl Ladder {
 
     /// Adds the votes from `from` on to the tables.
     fn count(&mut self, from: usize) {
-        let n = self.ids.len();
         for (position, vote) in self.votes.iter().enumerate().skip(from) {
-            let cells: Vec<(usize, usize, f64)> = vote
+            let games: Vec<(usize, usize, f64)> = vote
                 .pairs
                 .iter()
-                .map(|(a, b, score)| {
-                    let (a, b) = (self.index[a], self.index[b]);
-                    (a * n + b, b * n + a, *score)
-                })
+                .map(|(a, b, score)| (self.index[a], self.index[b], *score))
                 .collect();
-            for &(ab, ba, score) in &cells {
-                let (a, b) = (ab / n, ab % n);
-                self.games.add(a, b, score);
+            for &(a, b, score) in &games {
+                self.games.add(a, b, score, 1.0);
                 self.battles[a].insert(vote.battle.clone());
                 self.battles[b].insert(vote.battle.clone());
                 if score == 0.5 {
@@ -347,19 +343,14 @@ impl Ladder {
                     self.wins[b] += 1;
                     self.losses[a] += 1;
                 }
-                debug_assert_eq!(ba, b * n + a);
             }
             for (round, (sample, _)) in self.resampled.iter_mut().enumerate() {
                 let times = poisson_one(position as u64, round as u64);
                 if times == 0 {
                     continue;
                 }
-                let times = f64::from(times);
-                for &(ab, ba, score) in &cells {
-                    sample.score[ab] += times * score;
-                    sample.score[ba] += times * (1.0 - score);
-                    sample.played[ab] += times;
-                    sample.played[ba] += times;
+                for &(a, b, score) in &games {
+                    sample.add(a, b, score, f64::from(times));
                 }
             }
         }

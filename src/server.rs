@@ -451,6 +451,15 @@ struct Concealer {
 }
 
 impl Concealer {
+    /// For the run at `position` of its battle, with the view that stands in for `real`.
+    fn at(
+        real: &crate::run::ContestantView,
+        position: usize,
+    ) -> (Self, crate::run::ContestantView) {
+        let hidden = crate::run::ContestantView::hidden(position);
+        (Self::of(real, &hidden), hidden)
+    }
+
     fn of(real: &crate::run::ContestantView, hidden: &crate::run::ContestantView) -> Self {
         let mut needles: Vec<String> = [&real.name, &real.id, &real.model, &real.provider]
             .into_iter()
@@ -495,8 +504,7 @@ impl Concealer {
 /// reasons and logs without the contestant's name, model or provider, and without the
 /// usage and cost that would tell the model by its price.
 fn conceal(run: &mut RunRecord, position: usize) {
-    let hidden = crate::run::ContestantView::hidden(position);
-    let concealer = Concealer::of(&run.contestant, &hidden);
+    let (concealer, hidden) = Concealer::at(&run.contestant, position);
     run.failure = run.failure.as_deref().map(|text| concealer.apply(text));
     for text in run.logs.values_mut() {
         *text = concealer.apply(text);
@@ -608,18 +616,11 @@ async fn history(
     let battles: Vec<serde_json::Value> = entries
         .into_iter()
         .map(|entry| {
-            let names_hidden = entry.info.anonymous
-                && !voter.is_some_and(|voter| {
-                    arena
-                        .store()
-                        .has_voted(&entry.info.id, voter)
-                        .unwrap_or(false)
-                });
+            let names_hidden = arena.hides_names(&entry.info.id, entry.info.anonymous, voter);
             let mut runs = entry.runs;
             if names_hidden {
                 for (position, run) in runs.iter_mut().enumerate() {
-                    let hidden = crate::run::ContestantView::hidden(position);
-                    let concealer = Concealer::of(&run.contestant, &hidden);
+                    let (concealer, hidden) = Concealer::at(&run.contestant, position);
                     run.failure = run.failure.as_deref().map(|text| concealer.apply(text));
                     run.cost_usd = 0.0;
                     run.contestant = hidden;
@@ -834,10 +835,7 @@ async fn session_events(
                 .runs_of(&session)
                 .iter()
                 .enumerate()
-                .map(|(position, run)| {
-                    let hidden = crate::run::ContestantView::hidden(position);
-                    (run.id.clone(), Concealer::of(&run.contestant, &hidden))
-                })
+                .map(|(position, run)| (run.id.clone(), Concealer::at(&run.contestant, position).0))
                 .collect()
         });
 

@@ -20,6 +20,18 @@ const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_battles_runs_votes.s
 
 pub const FILE_NAME: &str = "arena.db";
 
+/// The battles a board filter keeps (`b`: battles), with ?1 the pipeline and ?2 the
+/// category, each NULL for any.
+const BOARD_BATTLES: &str =
+    "(?1 IS NULL OR b.pipeline = ?1) AND (?2 IS NULL OR b.category = ?2 COLLATE NOCASE)";
+
+/// The runs (`r`) the scorers' view counts: not those of an anonymous battle before its
+/// first vote (their scores, matched against its page, would tell who is behind each
+/// letter), nor those that ended through no fault of their model.
+const SCORED_RUNS: &str =
+    "(b.anonymous = 0 OR EXISTS (SELECT 1 FROM votes v WHERE v.battle = b.id))
+     AND r.excused = 0";
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the arena database {path}: {source}")]
@@ -518,15 +530,14 @@ impl Store {
         after: i64,
     ) -> Result<Vec<StoredOutcome>, StoreError> {
         let connection = self.connection();
-        let mut statement = connection.prepare(
+        let mut statement = connection.prepare(&format!(
             "SELECT o.vote, v.battle, o.a, o.b, o.score FROM outcomes o
              JOIN votes v ON v.id = o.vote JOIN battles b ON b.id = v.battle
-             WHERE v.excluded IS NULL AND o.vote > ?1
-               AND (?2 IS NULL OR b.pipeline = ?2) AND (?3 IS NULL OR b.category = ?3 COLLATE NOCASE)
-             ORDER BY o.vote, o.rowid",
-        )?;
+             WHERE v.excluded IS NULL AND o.vote > ?3 AND {BOARD_BATTLES}
+             ORDER BY o.vote, o.rowid"
+        ))?;
         let outcomes = statement
-            .query_map(params![after, filter.pipeline, filter.category], |row| {
+            .query_map(params![filter.pipeline, filter.category, after], |row| {
                 Ok(StoredOutcome {
                     vote: row.get(0)?,
                     battle: row.get(1)?,
@@ -542,10 +553,11 @@ impl Store {
     /// Counted and excluded votes under a filter, and the newest vote id of all.
     pub fn vote_counts(&self, filter: &BoardFilter) -> Result<(u32, u32, i64), StoreError> {
         Ok(self.connection().query_row(
-            "SELECT COALESCE(SUM(v.excluded IS NULL), 0), COALESCE(SUM(v.excluded IS NOT NULL), 0),
-                    (SELECT COALESCE(MAX(id), 0) FROM votes)
-             FROM votes v JOIN battles b ON b.id = v.battle
-             WHERE (?1 IS NULL OR b.pipeline = ?1) AND (?2 IS NULL OR b.category = ?2 COLLATE NOCASE)",
+            &format!(
+                "SELECT COALESCE(SUM(v.excluded IS NULL), 0), COALESCE(SUM(v.excluded IS NOT NULL), 0),
+                        (SELECT COALESCE(MAX(id), 0) FROM votes)
+                 FROM votes v JOIN battles b ON b.id = v.battle WHERE {BOARD_BATTLES}"
+            ),
             params![filter.pipeline, filter.category],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )?)
@@ -583,20 +595,17 @@ impl Store {
         Ok(names)
     }
 
-    /// The scorer plugins' view: per contestant, the mean of each metric over its runs.
-    /// An anonymous battle counts once it has a vote: until then a run's scores, matched
-    /// against the battle page, would tell who is behind its letter.
+    /// The scorer plugins' view: per contestant, the mean of each metric over its runs (the
+    /// runs of [`SCORED_RUNS`]).
     pub fn score_means(&self, filter: &BoardFilter) -> Result<Vec<ContestantScores>, StoreError> {
         let connection = self.connection();
         let mut contestants: Vec<ContestantScores> = connection
-            .prepare(
+            .prepare(&format!(
                 "SELECT r.contestant, MAX(r.contestant_name), COUNT(*), SUM(r.reached_ready)
                  FROM runs r JOIN battles b ON b.id = r.battle
-                 WHERE (?1 IS NULL OR b.pipeline = ?1) AND (?2 IS NULL OR b.category = ?2 COLLATE NOCASE)
-                   AND (b.anonymous = 0 OR EXISTS (SELECT 1 FROM votes v WHERE v.battle = b.id))
-                   AND r.excused = 0
-                 GROUP BY r.contestant ORDER BY r.contestant",
-            )?
+                 WHERE {BOARD_BATTLES} AND {SCORED_RUNS}
+                 GROUP BY r.contestant ORDER BY r.contestant"
+            ))?
             .query_map(params![filter.pipeline, filter.category], |row| {
                 Ok(ContestantScores {
                     contestant: row.get(0)?,
@@ -607,14 +616,12 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        let mut statement = connection.prepare(
+        let mut statement = connection.prepare(&format!(
             "SELECT r.contestant, s.scorer, s.name, s.unit, AVG(s.value), COUNT(*)
              FROM scores s JOIN runs r ON r.id = s.run JOIN battles b ON b.id = r.battle
-             WHERE (?1 IS NULL OR b.pipeline = ?1) AND (?2 IS NULL OR b.category = ?2 COLLATE NOCASE)
-               AND (b.anonymous = 0 OR EXISTS (SELECT 1 FROM votes v WHERE v.battle = b.id))
-               AND r.excused = 0
-             GROUP BY r.contestant, s.scorer, s.name, s.unit ORDER BY s.scorer, s.name",
-        )?;
+             WHERE {BOARD_BATTLES} AND {SCORED_RUNS}
+             GROUP BY r.contestant, s.scorer, s.name, s.unit ORDER BY s.scorer, s.name"
+        ))?;
         let rows = statement.query_map(params![filter.pipeline, filter.category], |row| {
             Ok((
                 row.get::<_, String>(0)?,

@@ -121,7 +121,7 @@ async fn a_restarted_arena_removes_what_a_killed_one_left_running() {
 /// An `arena serve` on a data folder, as a child process.
 struct Server {
     child: std::process::Child,
-    base: String,
+    api: common::api::JsonApi,
 }
 
 impl Server {
@@ -141,10 +141,10 @@ impl Server {
             .unwrap();
         let server = Self {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            api: common::api::JsonApi::new(format!("http://127.0.0.1:{port}")),
         };
         for _ in 0..300 {
-            if reqwest::get(format!("{}/api/health", server.base))
+            if reqwest::get(format!("{}/api/health", server.api.base))
                 .await
                 .is_ok()
             {
@@ -156,28 +156,11 @@ impl Server {
     }
 
     async fn get(&self, path: &str) -> Value {
-        let body = reqwest::get(format!("{}{path}", self.base))
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{path}: {body:?}"))
+        self.api.get(path).await
     }
 
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = reqwest::Client::new()
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (
-            status,
-            serde_json::from_slice(&response.bytes().await.unwrap()).unwrap(),
-        )
+        self.api.post(path, body).await
     }
 
     /// Polls the battle until `done` holds for it.
@@ -250,15 +233,11 @@ async fn a_server_killed_mid_battle_comes_back_with_its_finished_runs_votes_and_
         .as_str()
         .unwrap()
         .to_owned();
-    let shot_before = reqwest::get(format!(
-        "{}/api/runs/{ready_run}/screenshots/{screenshot}",
-        server.base
-    ))
-    .await
-    .unwrap()
-    .bytes()
-    .await
-    .unwrap();
+    let shot_before = server
+        .api
+        .bytes(&format!("/api/runs/{ready_run}/screenshots/{screenshot}"))
+        .await
+        .1;
     assert!(shot_before.starts_with(b"\x89PNG"));
     let (status, vote) = server
         .post(
@@ -339,15 +318,11 @@ async fn a_server_killed_mid_battle_comes_back_with_its_finished_runs_votes_and_
     assert_eq!(statuses(&first_back), ["ready", "failed"]);
     assert_eq!(first_back["votes"].as_array().unwrap().len(), 1);
     assert_eq!(first_back["voting"]["voted"], true);
-    let shot_after = reqwest::get(format!(
-        "{}/api/runs/{ready_run}/screenshots/{screenshot}",
-        server.base
-    ))
-    .await
-    .unwrap()
-    .bytes()
-    .await
-    .unwrap();
+    let shot_after = server
+        .api
+        .bytes(&format!("/api/runs/{ready_run}/screenshots/{screenshot}"))
+        .await
+        .1;
     assert_eq!(shot_after, shot_before);
     let board = server.get("/api/leaderboard").await;
     assert_eq!(board["votes_counted"], 1);

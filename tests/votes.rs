@@ -42,54 +42,18 @@ price = {{ input = 0, output = 0 }}
     common::quick_contestants(dir, true, &extra)
 }
 
-struct Api {
-    base: String,
-    client: reqwest::Client,
+type Api = common::api::JsonApi;
+
+/// A router for `arena` on a port of its own, and the API behind it.
+async fn serve(arena: &Arena) -> Api {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let router = arena::server::router(arena.clone(), "preview.localhost");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Api::new(format!("http://127.0.0.1:{port}"))
 }
 
-impl Api {
-    async fn serve(arena: &Arena) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let router = arena::server::router(arena.clone(), "preview.localhost");
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        Self {
-            base: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
-        }
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        let body = response.bytes().await.unwrap();
-        assert!(
-            status.is_success(),
-            "GET {path}: {status} {}",
-            String::from_utf8_lossy(&body)
-        );
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let body = response.bytes().await.unwrap();
-        (status, serde_json::from_slice(&body).unwrap())
-    }
-
+impl common::api::JsonApi {
     async fn battle(&self, body: Value) -> Value {
         let (status, battle) = self.post("/api/sessions", body).await;
         assert_eq!(status, 201, "{battle}");
@@ -153,7 +117,7 @@ async fn votes_count_once_per_browser_and_survive_a_restart_with_history_and_exp
     let arena = Arena::start(config.clone())
         .await
         .expect("arena starts (is Docker running?)");
-    let api = Api::serve(&arena).await;
+    let api = serve(&arena).await;
 
     // An anonymous battle: names hidden from whoever has not voted, in the API too.
     let created = api
@@ -446,33 +410,17 @@ async fn votes_count_once_per_browser_and_survive_a_restart_with_history_and_exp
     assert!(versions["plugins"][0]["hash"].as_str().unwrap().len() == 64);
     let run = &runs[0];
     let record = api.get(&format!("/api/runs/{run}?voter=browser-1")).await;
-    let zip_bytes = api
-        .client
-        .get(format!(
-            "{}/api/runs/{run}/download?voter=browser-1",
-            api.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes.to_vec())).unwrap();
+    let (_, zip_bytes) = api
+        .bytes(&format!("/api/runs/{run}/download?voter=browser-1"))
+        .await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
     let folder = format!("{}-{run}", record["contestant"]["id"].as_str().unwrap());
     let files = record["files"].as_array().unwrap();
     assert!(!files.is_empty());
     for file in files {
         let path = file["path"].as_str().unwrap();
-        let served = api
-            .client
-            .get(format!("{}/api/runs/{run}/files/{path}", api.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let (_, served) = api.bytes(&format!("/api/runs/{run}/files/{path}")).await;
+        let served = String::from_utf8(served).unwrap();
         let mut zipped = String::new();
         zip.by_name(&format!("{folder}/project/{path}"))
             .unwrap_or_else(|_| panic!("{path} is not in the ZIP"))
@@ -507,7 +455,7 @@ async fn votes_count_once_per_browser_and_survive_a_restart_with_history_and_exp
     arena.shut_down("restart").await;
     drop(api);
     let arena = Arena::start(config).await.unwrap();
-    let api = Api::serve(&arena).await;
+    let api = serve(&arena).await;
     let back = api
         .get(&format!("/api/sessions/{id}?voter=browser-1"))
         .await;
@@ -646,7 +594,7 @@ async fn an_anonymous_battle_names_nobody_anywhere_until_the_vote() {
     })
     .await
     .expect("arena starts (is Docker running?)");
-    let api = Api::serve(&arena).await;
+    let api = serve(&arena).await;
     let created = api
         .battle(
             json!({ "prompt": "A page for a clock repairer", "anonymous": true,
@@ -679,30 +627,17 @@ async fn an_anonymous_battle_names_nobody_anywhere_until_the_vote() {
         "replay",
     ];
     let mut seen = vec![("session", battle.to_string())];
+    let mut paths = vec![
+        ("history", "/api/history?voter=watcher".to_owned()),
+        ("export", format!("/api/sessions/{id}/export?voter=watcher")),
+    ];
     for run in run_ids(&battle) {
-        seen.push((
-            "run",
-            api.get(&format!("/api/runs/{run}?voter=watcher"))
-                .await
-                .to_string(),
-        ));
-        seen.push((
-            "summary",
-            api.get(&format!("/api/runs/{run}/summary?voter=watcher"))
-                .await
-                .to_string(),
-        ));
+        paths.push(("run", format!("/api/runs/{run}?voter=watcher")));
+        paths.push(("summary", format!("/api/runs/{run}/summary?voter=watcher")));
     }
-    seen.push((
-        "history",
-        api.get("/api/history?voter=watcher").await.to_string(),
-    ));
-    seen.push((
-        "export",
-        api.get(&format!("/api/sessions/{id}/export?voter=watcher"))
-            .await
-            .to_string(),
-    ));
+    for (what, path) in paths {
+        seen.push((what, api.get(&path).await.to_string()));
+    }
     seen.push((
         "events",
         read_events(

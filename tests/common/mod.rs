@@ -1,6 +1,7 @@
 //! Shared set-up for the integration tests: one plugin engine and the built plugins.
 #![allow(dead_code)]
 
+pub mod api;
 pub mod browser;
 pub mod wire;
 
