@@ -638,6 +638,12 @@ async fn an_anonymous_battle_names_nobody_anywhere_until_the_vote() {
     for (what, path) in paths {
         seen.push((what, api.get(&path).await.to_string()));
     }
+    for run in run_ids(&battle) {
+        let (_, log) = api
+            .bytes(&format!("/api/runs/{run}/logs/error?voter=watcher"))
+            .await;
+        seen.push(("error log", String::from_utf8(log).unwrap()));
+    }
     seen.push((
         "events",
         read_events(
