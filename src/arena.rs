@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,7 @@ use anyhow::Context as _;
 use tokio::sync::{OnceCell, Semaphore, broadcast};
 
 use crate::catalog::{self, Catalog};
+use crate::conceal::Concealer;
 use crate::contestants::Contestant;
 use crate::docker::{self, LogLine, LogSink, RunSpec, Running, Sandbox};
 use crate::gateway::{PreviewLookup, PreviewTargets};
@@ -232,7 +234,21 @@ struct RunHandle {
     /// Lines kept so far per log phase; see [`MAX_LOG_LINES`].
     log_lines: Mutex<HashMap<String, usize>>,
     store: Arc<Store>,
+    /// Reply text or log lines arrived since the record was last written.
+    unsaved: AtomicBool,
+    /// Held from snapshot to write, so that writes land in the order of their snapshots: a
+    /// progress save taken before a status change must not overwrite it.
+    saving: Mutex<()>,
+    /// In an anonymous battle, reply events are cut where no name can span two of them, so
+    /// that each watcher's copy can be concealed event by event; this holds the text not
+    /// yet settled. `None` for a battle with names shown.
+    unsettled_reply: Option<(Concealer, Mutex<String>)>,
 }
+
+/// Between status changes a run's streamed reply and logs are written this often (less
+/// often for a very large record): an arena killed mid-stage keeps what the run printed up
+/// to about this long before.
+const PROGRESS_SAVE_INTERVAL: Duration = Duration::from_secs(2);
 
 /// A phase's log keeps at most this many lines, of at most [`MAX_LOG_LINE_CHARS`] each: a
 /// hostile site that prints without end must not grow the arena's memory, its event
@@ -249,14 +265,19 @@ impl RunHandle {
         store: Arc<Store>,
     ) -> Self {
         Self {
-            record: Mutex::new(record),
             catalog,
-            session,
             site: Mutex::new(None),
             task: Mutex::new(None),
             last_visit: Mutex::new(Instant::now()),
             log_lines: Mutex::new(HashMap::new()),
             store,
+            unsettled_reply: session
+                .anonymous
+                .then(|| (Concealer::new(&record.contestant, ""), Mutex::default())),
+            unsaved: AtomicBool::new(false),
+            saving: Mutex::new(()),
+            record: Mutex::new(record),
+            session,
         }
     }
 
@@ -267,9 +288,63 @@ impl RunHandle {
     /// Writes the record as it is now. A store that fails costs the run its history, not
     /// its result, so the error is logged, loudly.
     fn persist(&self) {
+        let _in_order = self.saving.lock().unwrap();
+        self.unsaved.store(false, Ordering::Relaxed);
         let record = self.snapshot();
         if let Err(error) = self.store.save_run(&record) {
             tracing::error!(run = %record.id, %error, "Could not save a run.");
+        }
+    }
+
+    /// Writes the record every [`PROGRESS_SAVE_INTERVAL`] while text keeps arriving; runs
+    /// until dropped. A record grown large (a build printing up to the log cap) is written
+    /// less often, so that saving it takes at most a twentieth of the time, off the async
+    /// workers.
+    async fn save_progress(self: Arc<Self>) {
+        let mut wait = PROGRESS_SAVE_INTERVAL;
+        loop {
+            tokio::time::sleep(wait).await;
+            if !self.unsaved.load(Ordering::Relaxed) {
+                continue;
+            }
+            let started = Instant::now();
+            let run = self.clone();
+            if let Err(error) = tokio::task::spawn_blocking(move || run.persist()).await {
+                tracing::error!(%error, "A progress save did not finish.");
+            }
+            wait = PROGRESS_SAVE_INTERVAL.max(started.elapsed() * 20);
+        }
+    }
+
+    fn stream_reply(&self, text: String) {
+        let id = {
+            let mut record = self.record.lock().unwrap();
+            record.reply.push_str(&text);
+            record.id.clone()
+        };
+        self.unsaved.store(true, Ordering::Relaxed);
+        let text = match &self.unsettled_reply {
+            None => text,
+            Some((concealer, held)) => {
+                let mut held = held.lock().unwrap();
+                held.push_str(&text);
+                let settled = concealer.settled_len(&held);
+                held.drain(..settled).collect()
+            }
+        };
+        if !text.is_empty() {
+            self.session.emit(&id, EventKind::Reply { text });
+        }
+    }
+
+    /// Sends the reply text held back for settling: before any status change, the reply
+    /// having ended or the run with it.
+    fn flush_reply(&self, id: &str) {
+        if let Some((_, held)) = &self.unsettled_reply {
+            let text = std::mem::take(&mut *held.lock().unwrap());
+            if !text.is_empty() {
+                self.session.emit(id, EventKind::Reply { text });
+            }
         }
     }
 
@@ -281,6 +356,7 @@ impl RunHandle {
         };
         tracing::debug!(run = %id, %status, "Run changed status.");
         self.persist();
+        self.flush_reply(&id);
         self.session.emit(
             &id,
             EventKind::Status {
@@ -320,6 +396,7 @@ impl RunHandle {
         };
         tracing::info!(run = %id, %stage, %reason, "Run failed.");
         self.persist();
+        self.flush_reply(&id);
         let kind = EventKind::Status {
             status: Status::Failed,
             stage: Some(stage),
@@ -357,6 +434,7 @@ impl RunHandle {
             log.push('\n');
             record.id.clone()
         };
+        self.unsaved.store(true, Ordering::Relaxed);
         self.session.emit(
             &id,
             EventKind::Log {
@@ -936,6 +1014,11 @@ impl Arena {
         let Some(handle) = self.handle(run_id) else {
             return false;
         };
+        let status = handle.record.lock().unwrap().status;
+        // A failed run has nothing left to stop, and its task may still be scoring it.
+        if status.is_final() && status != Status::Ready {
+            return true;
+        }
         if let Some(task) = handle.task.lock().unwrap().take() {
             task.abort();
         }
@@ -943,6 +1026,19 @@ impl Arena {
         if let Some((site, _lease)) = site {
             if let Err(error) = self.inner.sandbox.stop(&site).await {
                 tracing::warn!(run = %run_id, %error, "Could not stop a run's container.");
+            }
+        }
+        if status != Status::Ready {
+            // A stage cancelled halfway may hold a container the run does not know of yet:
+            // the site while its health is awaited, an install or build being created.
+            match self.inner.sandbox.remove_run(run_id).await {
+                Ok(0) => {}
+                Ok(removed) => {
+                    tracing::info!(run = %run_id, removed, "Removed a stopped stage's containers.")
+                }
+                Err(error) => {
+                    tracing::warn!(run = %run_id, %error, "Could not remove a stopped run's containers.")
+                }
             }
         }
         let (id, stage) = {
@@ -960,6 +1056,7 @@ impl Arena {
         };
         tracing::info!(run = %id, %reason, "Run terminated.");
         handle.persist();
+        handle.flush_reply(&id);
         let kind = EventKind::Status {
             status: Status::Terminated,
             stage: Some(stage),
@@ -1001,12 +1098,17 @@ impl Arena {
         let record = run.snapshot();
         let run_dir = self.run_dir(&record);
 
+        // What the run prints is saved as it goes, not only at status changes; the saver
+        // ends with this task, however it ends.
+        let mut saver = tokio::task::JoinSet::new();
+        saver.spawn(run.clone().save_progress());
+
         // The plugin chain. Reply text becomes events as the plugin emits it, in order with
-        // the status changes around it.
+        // the status changes around it, and part of the record, so that a provider that
+        // traps midway or an arena killed midway keeps what had arrived.
         let sink = {
             let run = run.clone();
-            let id = record.id.clone();
-            plugin::ReplySink::new(move |text| run.session.emit(&id, EventKind::Reply { text }))
+            plugin::ReplySink::new(move |text| run.stream_reply(text))
         };
         let on_stage = |stage: Stage| {
             run.enter(match stage {
@@ -1031,8 +1133,9 @@ impl Arena {
             };
             run.fail_by(stage, failure.reason.clone(), failure.fault);
             // The reply is what explains a failed generation: keep it beside the report.
+            let reply = run.record.lock().unwrap().reply.clone();
             let kept = std::fs::create_dir_all(&run_dir)
-                .and_then(|()| std::fs::write(run_dir.join("reply.md"), &generated.reply));
+                .and_then(|()| std::fs::write(run_dir.join("reply.md"), reply));
             if let Err(error) = kept {
                 tracing::warn!(run = %record.id, %error, "Could not keep the reply.");
             }
@@ -1083,8 +1186,10 @@ impl Arena {
     }
 
     fn keep_generation(&self, run: &RunHandle, generated: &Generated) {
+        // The reply is in the record already, as it streamed; the rest is saved with the
+        // next status, or by the progress saver if that takes a while.
+        run.unsaved.store(true, Ordering::Relaxed);
         let mut record = run.record.lock().unwrap();
-        record.reply = generated.reply.clone();
         record.finish = generated.finish.clone();
         record.usage = generated.usage;
         record.cost_usd = generated.cost_usd;
@@ -1679,7 +1784,17 @@ impl Arena {
                     entry,
                 })
                 .collect(),
-            scores: store.score_means(filter)?,
+            // Both tables go by each contestant's latest name.
+            scores: store
+                .score_means(filter)?
+                .into_iter()
+                .map(|mut scores| {
+                    if let Some(name) = names.get(&scores.contestant) {
+                        scores.name.clone_from(name);
+                    }
+                    scores
+                })
+                .collect(),
         })
     }
 }

@@ -59,6 +59,13 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
         match one_battle(&arena, prompt, &args).await {
             Ok(battle) => {
                 let interrupted = battle.interrupted;
+                // Nobody can open a preview that is not kept, and the next battle of a batch
+                // must not build beside the last one's running sites.
+                if !args.keep {
+                    for run in &battle.runs {
+                        arena.stop(&run.id, "battle over").await;
+                    }
+                }
                 battles.push(battle);
                 if interrupted {
                     break;

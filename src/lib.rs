@@ -6,6 +6,7 @@
 
 pub mod arena;
 pub mod catalog;
+pub mod conceal;
 pub mod contestants;
 pub mod dependencies;
 pub mod docker;

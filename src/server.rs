@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use tower::ServiceExt as _;
 
 use crate::arena::{Arena, Ballot, BattleRequest, Session, SessionError, VoteError, VotingState};
+use crate::conceal::Concealer;
 use crate::gateway::Gateway;
 use crate::run::{Event, RunRecord};
 use crate::store::{BoardFilter, HistoryQuery, StoreError};
@@ -442,64 +443,6 @@ fn view_with<Run>(
     })
 }
 
-/// What gives a contestant away, replaced by its letter wherever the run's text says it.
-struct Concealer {
-    /// Name, id, model and provider, longest first (so a name is not half replaced by an id
-    /// it contains).
-    needles: Vec<String>,
-    letter: String,
-}
-
-impl Concealer {
-    /// For the run at `position` of its battle, with the view that stands in for `real`.
-    fn at(
-        real: &crate::run::ContestantView,
-        position: usize,
-    ) -> (Self, crate::run::ContestantView) {
-        let hidden = crate::run::ContestantView::hidden(position);
-        (Self::of(real, &hidden), hidden)
-    }
-
-    fn of(real: &crate::run::ContestantView, hidden: &crate::run::ContestantView) -> Self {
-        let mut needles: Vec<String> = [&real.name, &real.id, &real.model, &real.provider]
-            .into_iter()
-            .filter(|needle| needle.chars().count() >= 3)
-            .cloned()
-            .collect();
-        needles.sort_by_key(|needle| std::cmp::Reverse(needle.len()));
-        needles.dedup();
-        Self {
-            needles,
-            letter: hidden.name.clone(),
-        }
-    }
-
-    /// `text` with every needle that stands as a word of its own (not inside a longer
-    /// word: an id `down` leaves "shutdown" alone) replaced by the letter.
-    fn apply(&self, text: &str) -> String {
-        let mut text = text.to_owned();
-        for needle in &self.needles {
-            let mut out = String::with_capacity(text.len());
-            let mut rest = text.as_str();
-            while let Some(at) = rest.find(needle.as_str()) {
-                let before = rest[..at].chars().next_back();
-                let after = rest[at + needle.len()..].chars().next();
-                let inside_a_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-                out.push_str(&rest[..at]);
-                if inside_a_word(before) || inside_a_word(after) {
-                    out.push_str(needle);
-                } else {
-                    out.push_str(&self.letter);
-                }
-                rest = &rest[at + needle.len()..];
-            }
-            out.push_str(rest);
-            text = out;
-        }
-        text
-    }
-}
-
 /// A run as someone who has not voted on its anonymous battle sees it: by its letter, its
 /// reasons and logs without the contestant's name, model or provider, and without the
 /// usage and cost that would tell the model by its price.
@@ -602,7 +545,11 @@ async fn history(
     query: Result<Query<HistoryParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Query(params) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
-    let given = |value: Option<String>| value.filter(|value| !value.trim().is_empty());
+    let given = |value: Option<String>| {
+        value
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    };
     let query = HistoryQuery {
         text: given(params.q),
         contestant: given(params.contestant),

@@ -375,14 +375,19 @@ impl Store {
     /// Past battles, newest first, with how many match in all.
     pub fn history(&self, query: &HistoryQuery) -> Result<(u32, Vec<HistoryEntry>), StoreError> {
         let connection = self.connection();
-        let text = query.text.as_deref().map(like_pattern);
-        let condition = "(?1 IS NULL OR b.prompt LIKE ?1 ESCAPE '\\')
+        // Every word, anywhere in the prompt and in any order: a JSON list of LIKE patterns.
+        let words = query.text.as_deref().map(|text| {
+            let patterns: Vec<String> = text.split_whitespace().map(like_pattern).collect();
+            serde_json::to_string(&patterns).expect("strings serialise")
+        });
+        let condition = "(?1 IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(?1) w
+                                                WHERE b.prompt NOT LIKE w.value ESCAPE '\\'))
              AND (?2 IS NULL OR (EXISTS (SELECT 1 FROM runs r WHERE r.battle = b.id AND r.contestant = ?2)
                   AND (b.anonymous = 0 OR EXISTS (SELECT 1 FROM votes v WHERE v.battle = b.id AND v.voter = ?6))))
              AND (?3 IS NULL OR b.category = ?3 COLLATE NOCASE)";
         // The same six parameters for the count and the page (?4 and ?5 unused by the count).
         let bound = params![
-            text,
+            words,
             query.contestant,
             query.category,
             query.limit,

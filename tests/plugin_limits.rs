@@ -160,6 +160,20 @@ async fn floods_of_diagnostics_and_metrics_are_capped_keeping_what_matters() {
         "scorer `hostile-scorer` could not score the run: returned 1000 metrics, over the cap \
          of 100 per run"
     );
+
+    let settings = [("behaviour".to_owned(), "not-a-number".to_owned())];
+    let error = match plugins.scorers["hostile-scorer"]
+        .score(&report, &pages, &settings, &tight_pipeline().plugin_limits)
+        .await
+    {
+        Ok(scored) => panic!("a NaN metric was accepted: {:?}", scored.metrics),
+        Err(error) => error.to_string(),
+    };
+    assert_eq!(
+        error,
+        "scorer `hostile-scorer` could not score the run: metric `undefined` is NaN, not a \
+         finite number"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

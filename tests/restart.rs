@@ -3,28 +3,19 @@
 //! were under way as interrupted in their stage, and still has every finished run, its
 //! screenshots and the votes cast on it.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use arena::arena::{Arena, ArenaConfig};
-use bollard::query_parameters::ListContainersOptionsBuilder;
 use serde_json::{Value, json};
 
 mod common;
 
 /// Instance labels of the arena containers that exist now, for one deployment.
 async fn arena_containers(docker: &bollard::Docker, deployment: &str) -> Vec<String> {
-    let filters = HashMap::from([("label", vec!["vibe-arena.instance"])]);
-    let options = ListContainersOptionsBuilder::new()
-        .all(true)
-        .filters(&filters)
-        .build();
-    docker
-        .list_containers(Some(options))
-        .await
-        .unwrap()
+    let containers = common::containers_labelled(docker, "vibe-arena.instance").await;
+    containers
         .into_iter()
-        .filter_map(|container| container.labels?.get("vibe-arena.instance").cloned())
+        .filter_map(|(_, labels)| labels.get("vibe-arena.instance").cloned())
         .filter(|instance| instance.starts_with(&format!("{deployment}-")))
         .collect()
 }
@@ -247,7 +238,8 @@ async fn a_server_killed_mid_battle_comes_back_with_its_finished_runs_votes_and_
         .await;
     assert_eq!(status, 201, "{vote}");
 
-    // A second battle, killed (SIGKILL: nothing is cleaned up) while its build runs.
+    // A second battle, killed (SIGKILL: nothing is cleaned up) while its build runs, once
+    // the build has printed and the arena has had time to save what it printed.
     let (_, second) = server
         .post(
             "/api/sessions",
@@ -266,6 +258,26 @@ async fn a_server_killed_mid_battle_comes_back_with_its_finished_runs_votes_and_
         )
         .await;
     let stage = caught["runs"][0]["status"].as_str().unwrap().to_owned();
+    let building_run = caught["runs"][0]["id"].as_str().unwrap().to_owned();
+    let printed = loop {
+        let run = server.get(&format!("/api/runs/{building_run}")).await;
+        let build_log = run["logs"]["build"].as_str().unwrap_or_default();
+        if let Some(line) = build_log.lines().next() {
+            break (line.to_owned(), run["reply"].as_str().unwrap().to_owned());
+        }
+        assert!(
+            ["installing", "building"].contains(&run["status"].as_str().unwrap()),
+            "the build ended before it printed: {run}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Twice the arena's save interval.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let still = server.get(&format!("/api/runs/{building_run}")).await;
+    assert_eq!(
+        still["status"], "building",
+        "the build finished too soon to be interrupted"
+    );
     drop(server);
 
     let server = Server::start(&data, &contestants).await;
@@ -286,28 +298,26 @@ async fn a_server_killed_mid_battle_comes_back_with_its_finished_runs_votes_and_
         interrupted["failure"],
         format!("the arena stopped while this run was {failed_stage}")
     );
+    // What the run had printed between its last status change and the kill is kept.
+    let (build_line, reply) = printed;
+    let kept = server.get(&format!("/api/runs/{building_run}")).await;
+    let kept_log = kept["logs"]["build"].as_str().unwrap_or_default();
+    assert!(
+        kept_log.lines().any(|line| line == build_line),
+        "the build log lost {build_line:?}: {kept_log:?}"
+    );
+    assert_eq!(kept["reply"], reply);
     assert_eq!(back["runs"][1]["status"], "failed");
     let excluded = back["voting"]["excluded"].as_str().unwrap();
     assert!(
         excluded.contains("Template bold") && excluded.contains("interrupted"),
         "{excluded}"
     );
-    let deployment_containers = {
-        let filters = HashMap::from([("label", vec!["vibe-arena.session"])]);
-        let options = ListContainersOptionsBuilder::new()
-            .all(true)
-            .filters(&filters)
-            .build();
-        docker.list_containers(Some(options)).await.unwrap()
-    };
+    let label = format!("vibe-arena.session={second_id}");
     assert!(
-        deployment_containers.iter().all(|container| {
-            container
-                .labels
-                .as_ref()
-                .and_then(|labels| labels.get("vibe-arena.session"))
-                != Some(&second_id)
-        }),
+        common::containers_labelled(&docker, &label)
+            .await
+            .is_empty(),
         "the interrupted run's container is still there"
     );
 
@@ -329,6 +339,62 @@ async fn a_server_killed_mid_battle_comes_back_with_its_finished_runs_votes_and_
     assert_eq!(board["entries"][0]["contestant"], "studio");
     let history = server.get("/api/history").await;
     assert_eq!(history["total"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_while_a_reply_streams_keeps_what_had_arrived() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let contestants = dir.path().join("contestants.toml");
+    let recorded = common::fixtures().join("replies/sandbox-probe.md");
+    // 2.4 KB in 32-byte pieces 200 ms apart: some 15 s of streaming.
+    std::fs::write(
+        &contestants,
+        format!(
+            "[[contestants]]\nid = \"slow\"\nname = \"Slow writer\"\nprovider = \"replay\"\n\
+             model = \"recorded\"\nreplay = {recorded:?}\n\
+             params = {{ chunk-bytes = 32, chunk-delay-ms = 200 }}\n"
+        ),
+    )
+    .unwrap();
+    let whole = std::fs::read_to_string(&recorded).unwrap();
+
+    let server = Server::start(&data, &contestants).await;
+    let (status, battle) = server
+        .post(
+            "/api/sessions",
+            json!({ "prompt": "A page for a night market", "contestants": ["slow"] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{battle}");
+    let run_id = battle["runs"][0]["id"].as_str().unwrap().to_owned();
+    let started = Instant::now();
+    let seen = loop {
+        let run = server.get(&format!("/api/runs/{run_id}")).await;
+        let reply = run["reply"].as_str().unwrap().to_owned();
+        if !reply.is_empty() {
+            break reply;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "{run}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // Twice the arena's save interval, well inside the stream.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let live = server.get(&format!("/api/runs/{run_id}")).await;
+    assert_eq!(live["status"], "generating", "the stream ended too soon");
+    drop(server);
+
+    let server = Server::start(&data, &contestants).await;
+    let kept = server.get(&format!("/api/runs/{run_id}")).await;
+    assert_eq!(kept["status"], "interrupted", "{kept}");
+    assert_eq!(kept["failed_stage"], "generating");
+    let reply = kept["reply"].as_str().unwrap();
+    assert!(
+        reply.len() > seen.len() && whole.starts_with(reply),
+        "kept {} bytes of the reply, had seen {} before the last save: {reply:?}",
+        reply.len(),
+        seen.len()
+    );
 }
 
 impl Drop for Server {

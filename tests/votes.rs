@@ -19,8 +19,17 @@ fn contestants_file(dir: &std::path::Path) -> std::path::PathBuf {
         .unwrap()
         .port();
     let secrets = common::fixtures().join("replies/reads-secrets.md");
+    let names_itself = common::fixtures().join("replies/names-itself.md");
     let extra = format!(
         r#"
+[[contestants]]
+id = "chatty"
+name = "Chatty Model"
+provider = "replay"
+model = "chatty-model-9"
+replay = {names_itself:?}
+params = {{ chunk-delay-ms = 0, chunk-bytes = 3 }}
+price = {{ input = 0, output = 0 }}
 [[contestants]]
 id = "slow"
 name = "Slow model"
@@ -43,6 +52,20 @@ price = {{ input = 0, output = 0 }}
 }
 
 type Api = common::api::JsonApi;
+
+/// An arena on `dir` with the contestants of [`contestants_file`], served.
+async fn start_with_test_contestants(dir: &std::path::Path) -> (Arena, Api) {
+    let arena = Arena::start(ArenaConfig {
+        data_dir: dir.join("data"),
+        contestants_file: Some(contestants_file(dir)),
+        watch: false,
+        ..ArenaConfig::default()
+    })
+    .await
+    .expect("arena starts (is Docker running?)");
+    let api = serve(&arena).await;
+    (arena, api)
+}
 
 /// A router for `arena` on a port of its own, and the API behind it.
 async fn serve(arena: &Arena) -> Api {
@@ -333,6 +356,9 @@ async fn votes_count_once_per_browser_and_survive_a_restart_with_history_and_exp
     assert_eq!(found["battles"][0]["names_hidden"], true);
     assert_eq!(found["battles"][0]["votes"], 2);
     assert_eq!(api.get("/api/history?q=noodle%20bar").await["total"], 1);
+    // Words in any order, each anywhere in the prompt; all of them must be there.
+    assert_eq!(api.get("/api/history?q=bar%20menu").await["total"], 1);
+    assert_eq!(api.get("/api/history?q=bar%20violin").await["total"], 0);
     assert_eq!(api.get("/api/history?q=100%25").await["total"], 0);
     assert_eq!(api.get("/api/history").await["total"], 2);
     assert_eq!(api.get("/api/history?contestant=slow").await["total"], 1);
@@ -343,7 +369,7 @@ async fn votes_count_once_per_browser_and_survive_a_restart_with_history_and_exp
         1
     );
     assert_eq!(
-        api.get("/api/history?category=LANDING%20PAGE").await["total"],
+        api.get("/api/history?category=%20LANDING%20PAGE%20").await["total"],
         1
     );
     let page = api.get("/api/history?limit=1&offset=1").await;
@@ -578,6 +604,67 @@ async fn read_events(api: &Api, path: &str, for_ms: u64) -> String {
     String::from_utf8(text).unwrap()
 }
 
+/// The reply text of each run in an event stream, put back together from its pieces.
+fn replies_in(events: &str) -> std::collections::BTreeMap<String, String> {
+    let mut replies = std::collections::BTreeMap::<String, String>::new();
+    let mut kind = "";
+    for line in events.lines() {
+        if let Some(name) = line.strip_prefix("event: ") {
+            kind = name;
+        } else if let Some(data) = line.strip_prefix("data: ")
+            && kind == "reply"
+        {
+            let event: Value = serde_json::from_str(data).unwrap();
+            let run = event["run"].as_str().unwrap().to_owned();
+            replies
+                .entry(run)
+                .or_default()
+                .push_str(event["text"].as_str().unwrap());
+        }
+    }
+    replies
+}
+
+/// A model that names itself in its reply, streamed three bytes at a time so that every
+/// name is cut into pieces: the pieces a watcher gets of an anonymous battle name nobody.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anonymous_reply_cut_into_pieces_still_names_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    let (arena, api) = start_with_test_contestants(dir.path()).await;
+    let created = api
+        .battle(
+            json!({ "prompt": "A page for a bell foundry", "anonymous": true,
+                        "contestants": ["chatty"] }),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let battle = api.finished(&id, "watcher").await;
+    assert_eq!(battle["runs"][0]["failed_stage"], "validating", "{battle}");
+    let events = read_events(
+        &api,
+        &format!("/api/sessions/{id}/events?voter=watcher"),
+        1500,
+    )
+    .await;
+    let replies = replies_in(&events);
+    assert_eq!(replies.len(), 1, "{events}");
+    let reply = replies.values().next().unwrap();
+    assert_eq!(
+        reply,
+        "Hello! I am Contestant A (Contestant A to my makers, Contestant A for short). I would \
+         rather\ntalk than write a site, so this reply has no files in it: Contestant A to the \
+         end.\n"
+    );
+    // The record keeps the reply as the model wrote it.
+    let record = arena
+        .run(battle["runs"][0]["id"].as_str().unwrap())
+        .unwrap();
+    assert!(
+        record.reply.contains("I am Chatty Model (CHATTY-MODEL-9"),
+        "{record:?}"
+    );
+}
+
 /// An anonymous battle gives nobody away before they vote: not by name, id, model or
 /// provider in any answer (failure reasons and logs included), not by price, not through
 /// the event stream, the export or the scorers' view of the leaderboard. Then: a "best"
@@ -586,15 +673,7 @@ async fn read_events(api: &Api, path: &str, for_ms: u64) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_anonymous_battle_names_nobody_anywhere_until_the_vote() {
     let dir = tempfile::tempdir().unwrap();
-    let arena = Arena::start(ArenaConfig {
-        data_dir: dir.path().join("data"),
-        contestants_file: Some(contestants_file(dir.path())),
-        watch: false,
-        ..ArenaConfig::default()
-    })
-    .await
-    .expect("arena starts (is Docker running?)");
-    let api = serve(&arena).await;
+    let (arena, api) = start_with_test_contestants(dir.path()).await;
     let created = api
         .battle(
             json!({ "prompt": "A page for a clock repairer", "anonymous": true,

@@ -214,15 +214,35 @@ impl Sandbox {
             .await
     }
 
-    /// Removes every container of one run, whatever its phase or state.
+    /// Removes every container of one run, whatever its phase or state, and returns once
+    /// the engine lists none: a removal already under way (a cancelled stage's guard got
+    /// there first) is waited for, for up to ten seconds. Returns how many there were.
     pub async fn remove_run(&self, run: &str) -> Result<usize, Error> {
         let label = format!("{LABEL_RUN}={run}");
-        let ids = self
-            .containers_with_label(&label)
-            .await?
-            .into_iter()
-            .map(|(id, _)| id);
-        self.remove_containers(ids.collect()).await
+        let mut seen = std::collections::HashSet::new();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let ids: Vec<String> = self
+                .containers_with_label(&label)
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+            if ids.is_empty() {
+                return Ok(seen.len());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                tracing::warn!(
+                    run,
+                    left = ids.len(),
+                    "A run's containers are still being removed."
+                );
+                return Ok(seen.len());
+            }
+            seen.extend(ids.iter().cloned());
+            self.remove_containers(ids).await?;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
     }
 
     async fn containers_with_label(

@@ -578,6 +578,13 @@ impl ScorerPlugin {
                 ),
             });
         }
+        // A NaN or infinity has no place in a mean, a table or JSON (which writes it as null).
+        if let Some((name, value, _)) = metrics.iter().find(|(_, value, _)| !value.is_finite()) {
+            return Err(ScoreError::Refused {
+                plugin: self.meta.id.clone(),
+                message: format!("metric `{name}` is {value}, not a finite number"),
+            });
+        }
         let metrics = metrics
             .into_iter()
             .map(|(name, value, unit)| Metric {

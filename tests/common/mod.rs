@@ -194,3 +194,28 @@ pub fn quick_contestants(dir: &Path, default: bool, extra: &str) -> PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+/// The arena containers the engine has now, in any state, with their labels: those
+/// carrying `label` (a name, or `name=value`).
+pub async fn containers_labelled(
+    docker: &bollard::Docker,
+    label: &str,
+) -> Vec<(String, std::collections::HashMap<String, String>)> {
+    let filters = std::collections::HashMap::from([("label", vec![label])]);
+    let options = bollard::query_parameters::ListContainersOptionsBuilder::new()
+        .all(true)
+        .filters(&filters)
+        .build();
+    docker
+        .list_containers(Some(options))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|container| {
+            (
+                container.id.unwrap_or_default(),
+                container.labels.unwrap_or_default(),
+            )
+        })
+        .collect()
+}
