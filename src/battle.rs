@@ -155,14 +155,23 @@ struct BattleResult {
     interrupted: bool,
 }
 
-/// From the start of the battle to ready, for a run that got there.
+/// The time a run that got to ready spent getting there, waits for a build slot left out:
+/// with one build at a time, the contestant queued second would otherwise look slower by
+/// the first one's build.
 fn ready_ms(run: &RunRecord) -> Option<u64> {
-    let first = run.transitions.first()?.at_ms;
     let ready = run
         .transitions
         .iter()
-        .find(|transition| transition.status == Status::Ready)?;
-    Some(ready.at_ms.saturating_sub(first))
+        .position(|t| t.status == Status::Ready)?;
+    // One stage time per transition before ready: the time of each stage it closed.
+    let working = run
+        .stage_ms
+        .iter()
+        .take(ready)
+        .filter(|(stage, _)| *stage != Status::Queued)
+        .map(|(_, ms)| ms)
+        .sum();
+    Some(working)
 }
 
 async fn one_battle(arena: &Arena, prompt: &str, args: &RunArgs) -> anyhow::Result<BattleResult> {
@@ -500,5 +509,50 @@ impl Progress {
                 self.ended.insert(event.run.clone());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arena::run::{ContestantView, Transition};
+
+    /// A run that went through `stages` (status, milliseconds spent), ending in the last.
+    fn run_through(stages: &[(Status, u64)]) -> RunRecord {
+        let mut run = RunRecord::new("r".into(), "s".into(), ContestantView::hidden(0));
+        let mut at_ms = 1_000;
+        run.transitions.clear();
+        for &(status, ms) in stages {
+            run.transitions.push(Transition { status, at_ms });
+            run.stage_ms.push((status, ms));
+            at_ms += ms;
+        }
+        run.stage_ms.pop();
+        run.status = stages.last().unwrap().0;
+        run
+    }
+
+    #[test]
+    fn time_to_ready_leaves_out_the_waits_for_a_build_slot() {
+        let second_in_line = run_through(&[
+            (Status::Queued, 50),
+            (Status::Generating, 4_000),
+            (Status::Validating, 100),
+            (Status::Queued, 30_000),
+            (Status::Installing, 9_000),
+            (Status::Building, 20_000),
+            (Status::Starting, 1_000),
+            (Status::Healthy, 10),
+            (Status::Capturing, 3_000),
+            (Status::Ready, 60_000),
+            (Status::Terminated, 0),
+        ]);
+        assert_eq!(ready_ms(&second_in_line), Some(37_110));
+        let failed = run_through(&[
+            (Status::Queued, 10),
+            (Status::Generating, 5),
+            (Status::Failed, 0),
+        ]);
+        assert_eq!(ready_ms(&failed), None);
     }
 }
