@@ -323,17 +323,18 @@ impl RunHandle {
             record.id.clone()
         };
         self.unsaved.store(true, Ordering::Relaxed);
-        let text = match &self.unsettled_reply {
-            None => text,
+        match &self.unsettled_reply {
+            None => self.session.emit(&id, EventKind::Reply { text }),
             Some((concealer, held)) => {
+                // Sent under the lock, so that a flush cannot overtake it.
                 let mut held = held.lock().unwrap();
                 held.push_str(&text);
                 let settled = concealer.settled_len(&held);
-                held.drain(..settled).collect()
+                if settled > 0 {
+                    let text = held.drain(..settled).collect();
+                    self.session.emit(&id, EventKind::Reply { text });
+                }
             }
-        };
-        if !text.is_empty() {
-            self.session.emit(&id, EventKind::Reply { text });
         }
     }
 
@@ -341,8 +342,9 @@ impl RunHandle {
     /// having ended or the run with it.
     fn flush_reply(&self, id: &str) {
         if let Some((_, held)) = &self.unsettled_reply {
-            let text = std::mem::take(&mut *held.lock().unwrap());
-            if !text.is_empty() {
+            let mut held = held.lock().unwrap();
+            if !held.is_empty() {
+                let text = std::mem::take(&mut *held);
                 self.session.emit(id, EventKind::Reply { text });
             }
         }
@@ -1011,6 +1013,12 @@ impl Arena {
     /// Stops a run: its task is cancelled and its container removed. A ready run ends as
     /// terminated; one still on its way ends as terminated too, with the stage it was in.
     pub async fn stop(&self, run_id: &str, reason: &str) -> bool {
+        self.end_run(run_id, reason, true).await
+    }
+
+    /// [`Arena::stop`]; `each_container` also removes what a stage cancelled halfway left,
+    /// which [`Arena::stop_all`] does once for all runs instead.
+    async fn end_run(&self, run_id: &str, reason: &str, each_container: bool) -> bool {
         let Some(handle) = self.handle(run_id) else {
             return false;
         };
@@ -1023,12 +1031,12 @@ impl Arena {
             task.abort();
         }
         let site = handle.site.lock().unwrap().take();
-        if let Some((site, _lease)) = site {
-            if let Err(error) = self.inner.sandbox.stop(&site).await {
-                tracing::warn!(run = %run_id, %error, "Could not stop a run's container.");
-            }
+        if let Some((site, _lease)) = site
+            && let Err(error) = self.inner.sandbox.stop(&site).await
+        {
+            tracing::warn!(run = %run_id, %error, "Could not stop a run's container.");
         }
-        if status != Status::Ready {
+        if each_container && status != Status::Ready {
             // A stage cancelled halfway may hold a container the run does not know of yet:
             // the site while its health is awaited, an install or build being created.
             match self.inner.sandbox.remove_run(run_id).await {
@@ -1069,6 +1077,15 @@ impl Arena {
     /// Stops every run and gives the data folder up, for another arena to start on it.
     pub async fn shut_down(&self, reason: &str) {
         self.stop_all(reason).await;
+        // A failed run still being scored is saved as failed already; nothing of this arena
+        // may write to the folder once another can have it.
+        let handles: Vec<Arc<RunHandle>> =
+            self.inner.runs.lock().unwrap().values().cloned().collect();
+        for handle in handles {
+            if let Some(task) = handle.task.lock().unwrap().take() {
+                task.abort();
+            }
+        }
         self.inner.folder_lock.lock().unwrap().take();
     }
 
@@ -1076,7 +1093,7 @@ impl Arena {
     pub async fn stop_all(&self, reason: &str) {
         let ids: Vec<String> = self.inner.runs.lock().unwrap().keys().cloned().collect();
         for id in ids {
-            self.stop(&id, reason).await;
+            self.end_run(&id, reason, false).await;
         }
         // A stage stopped halfway (a build container being created as its task was
         // aborted) can leave a container the run no longer knows about.

@@ -237,10 +237,10 @@ fn content_hash(cache: &mut Option<HashCache>, file: &Path) -> [u8; 32] {
         return Sha256::digest(b"unreadable").into();
     };
     let stamp = (meta.len(), meta.modified().unwrap_or(std::time::UNIX_EPOCH));
-    if let Some((len, modified, hash)) = cache.get(file) {
-        if (*len, *modified) == stamp {
-            return *hash;
-        }
+    if let Some((len, modified, hash)) = cache.get(file)
+        && (*len, *modified) == stamp
+    {
+        return *hash;
     }
     let hash: [u8; 32] = match std::fs::read(file) {
         Ok(bytes) => Sha256::digest(&bytes).into(),

@@ -5,10 +5,15 @@
 //! in any letter case, wherever they stand as words of their own; and its provider where
 //! the arena's own messages cite it (in backticks, as in "provider `google` failed"). A
 //! bare provider id is left alone: it is an ordinary word of code ("next/font/google"), and
-//! replacing it in one contestant's text only would point at that contestant. What a model
-//! writes about itself in its site or its files is its work, and shown as it is.
+//! replacing it in one contestant's text only would point at that contestant. A failure
+//! of the provider is withheld whole, as its wording and addresses tell the service. What
+//! a model writes about itself in its site or its files is its work, and shown as it is.
 
-use crate::run::ContestantView;
+use crate::run::{ContestantView, Fault};
+
+/// What stands for the reason of a run its provider failed, until the viewer has voted.
+pub const PROVIDER_FAILURE_WITHHELD: &str =
+    "its provider failed (the reason names the provider, so it is shown once you have voted)";
 
 /// Names shorter than this are left alone: a two-letter id would eat ordinary words.
 const SHORTEST_LABEL: usize = 3;
@@ -66,45 +71,64 @@ impl Concealer {
         text
     }
 
+    /// A run's failure reason as someone who may not see names reads it. A provider's
+    /// failure is withheld whole: it names the service by its address, its error codes
+    /// and its wording, which no replacement of names can hide.
+    pub fn failure(&self, reason: &str, fault: Option<Fault>) -> String {
+        match fault {
+            Some(Fault::Provider) => PROVIDER_FAILURE_WITHHELD.to_owned(),
+            _ => self.apply(reason),
+        }
+    }
+
     /// How much of `text`, a stream's beginning, can be passed on now: the rest could be
     /// the start of a needle that the next piece completes, or a needle's last letters
     /// whose word goes on. Passing on only this much lets [`Concealer::apply`] see every
-    /// needle whole in one piece, however the stream was cut.
+    /// needle whole in one piece, however the stream was cut. Only the last few dozen
+    /// bytes are looked at, so a long reply streamed in tiny pieces costs no more per piece
+    /// than a short one.
     pub fn settled_len(&self, text: &str) -> usize {
         let Some(longest) = self.needles.first().map(String::len) else {
             return text.len();
         };
         // A needle and the character after it, which tells whether it ends a word.
-        let mut cut = text.len().saturating_sub(longest + 4);
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let lower = text.to_ascii_lowercase();
-        let alphanumeric = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        // Before the cut every needle is whole in `text`. Move the cut back to the start of
-        // any needle that spans it, and out of any word it falls inside (so that each
-        // piece's edges are word edges, as in the whole text), until neither holds.
+        let reach = longest + 4;
+        let mut cut = floor_char_boundary(text, text.len().saturating_sub(reach));
         loop {
+            // Before the cut every needle is whole in `text`: move the cut to the start of
+            // any that spans it.
+            let from = floor_char_boundary(text, cut.saturating_sub(longest));
+            let to = ceil_char_boundary(text, cut + longest);
+            let near = text[from..to].to_ascii_lowercase();
             let spanning = self.needles.iter().find_map(|needle| {
-                lower
-                    .match_indices(needle.as_str())
-                    .map(|(at, _)| at)
+                occurrences(&near, needle)
+                    .map(|at| from + at)
                     .find(|&at| at < cut && cut < at + needle.len())
             });
             if let Some(at) = spanning {
                 cut = at;
                 continue;
             }
-            let before = text[..cut].chars().next_back();
-            if alphanumeric(before) && alphanumeric(text[cut..].chars().next()) {
-                cut = text[..cut]
-                    .char_indices()
-                    .rev()
-                    .find(|&(_, c)| !c.is_alphanumeric())
-                    .map_or(0, |(at, c)| at + c.len_utf8());
-                continue;
+            // And out of the word it falls inside, so that each piece's edges are word
+            // edges as in the whole text.
+            if !(word_char(text[..cut].chars().next_back())
+                && word_char(text[cut..].chars().next()))
+            {
+                return cut;
             }
-            return cut;
+            // A word longer than `reach` (a run of digits, a hash) is cut inside: a
+            // piece's edge counts as a word's, so that can only conceal more, never less.
+            let word_floor = floor_char_boundary(text, cut.saturating_sub(reach));
+            let start = text[word_floor..cut]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !word_char(Some(c)))
+                .map(|(at, c)| word_floor + at + c.len_utf8());
+            match start {
+                Some(start) => cut = start,
+                None if word_floor == 0 => cut = 0,
+                None => return cut,
+            }
         }
     }
 
@@ -112,26 +136,56 @@ impl Concealer {
     /// edge of the needle that is a letter or digit must not have one beside it.
     fn word_matches(&self, text: &str, needle: &str) -> Vec<usize> {
         let lower = text.to_ascii_lowercase();
-        let alphanumeric = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        let opens_a_word = alphanumeric(needle.chars().next());
-        let closes_a_word = alphanumeric(needle.chars().next_back());
+        let opens_a_word = word_char(needle.chars().next());
+        let closes_a_word = word_char(needle.chars().next_back());
         let mut found = Vec::new();
-        let mut from = 0;
-        while let Some(offset) = lower[from..].find(needle) {
-            let at = from + offset;
+        let mut after_last = 0;
+        for at in occurrences(&lower, needle) {
+            if at < after_last {
+                continue;
+            }
             let end = at + needle.len();
-            let word_goes_on_before = opens_a_word && alphanumeric(text[..at].chars().next_back());
-            let word_goes_on_after = closes_a_word && alphanumeric(text[end..].chars().next());
+            let word_goes_on_before = opens_a_word && word_char(text[..at].chars().next_back());
+            let word_goes_on_after = closes_a_word && word_char(text[end..].chars().next());
             if !word_goes_on_before && !word_goes_on_after {
                 found.push(at);
-                from = end;
-            } else {
-                // The next match may start inside this one ("aaa" in "aaaa").
-                from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+                after_last = end;
             }
         }
         found
     }
+}
+
+/// Letters and digits of ASCII make words: names are matched in ASCII, and a name written
+/// against text of another script ("我是Claude") still stands on its own.
+fn word_char(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+/// Every place `needle` starts in `haystack`, overlapping ones included ("aaa" twice in
+/// "aaaa").
+fn occurrences<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + haystack.get(from..)?.find(needle)?;
+        from = at + haystack[at..].chars().next().map_or(1, char::len_utf8);
+        Some(at)
+    })
+}
+
+fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 #[cfg(test)]
@@ -172,6 +226,63 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_name_against_another_script_still_goes() {
+        assert_eq!(
+            claude().apply("我是Claude Haiku 5.5，由claude-haiku-5-5生成"),
+            "我是Contestant B，由Contestant B生成"
+        );
+    }
+
+    /// Settles `text` fed in `piece`-byte pieces; returns what was shown and the most
+    /// that was ever held back.
+    fn stream(concealer: &Concealer, text: &str, cuts: &[usize]) -> (String, usize) {
+        let mut held = String::new();
+        let mut shown = String::new();
+        let mut most_held = 0;
+        let mut last = 0;
+        for &cut in cuts.iter().chain([&text.len()]) {
+            held.push_str(&text[last..cut]);
+            last = cut;
+            let settled = concealer.settled_len(&held);
+            shown.push_str(&concealer.apply(&held[..settled]));
+            held.drain(..settled);
+            most_held = most_held.max(held.len());
+        }
+        shown.push_str(&concealer.apply(&held));
+        (shown, most_held)
+    }
+
+    #[test]
+    fn a_long_word_streamed_in_tiny_pieces_is_not_held_whole() {
+        let concealer = claude();
+        let digits = "7".repeat(200_000);
+        let cuts: Vec<usize> = (3..digits.len()).step_by(3).collect();
+        let (shown, most_held) = stream(&concealer, &digits, &cuts);
+        assert_eq!(shown, digits);
+        assert!(most_held < 100, "held back {most_held} bytes");
+    }
+
+    /// A name that overlaps itself ("ab-ab" in "ab-ab-ab") is still found across pieces.
+    #[test]
+    fn a_name_overlapping_itself_goes_however_the_stream_is_cut() {
+        let real = ContestantView {
+            id: "ab-ab".into(),
+            name: "ab-ab".into(),
+            provider: String::new(),
+            model: String::new(),
+        };
+        let concealer = Concealer::new(&real, "X");
+        let text = "ab-AbAb-ab-Ab-ab ab-ab-ab";
+        let whole = concealer.apply(text);
+        for first in 0..=text.len() {
+            for second in first..=text.len() {
+                let (shown, _) = stream(&concealer, text, &[first, second]);
+                assert_eq!(shown, whole, "cut at {first} and {second}");
+            }
+        }
+    }
+
     /// Every way of cutting a text into three pieces, settled piece by piece as a stream
     /// is, comes out as the whole text concealed at once.
     #[test]
@@ -185,16 +296,7 @@ mod tests {
             .collect();
         for &first in &boundaries {
             for &second in boundaries.iter().filter(|&&b| b >= first) {
-                let pieces = [&text[..first], &text[first..second], &text[second..]];
-                let mut held = String::new();
-                let mut shown = String::new();
-                for piece in pieces {
-                    held.push_str(piece);
-                    let settled = concealer.settled_len(&held);
-                    shown.push_str(&concealer.apply(&held[..settled]));
-                    held.drain(..settled);
-                }
-                shown.push_str(&concealer.apply(&held));
+                let (shown, _) = stream(&concealer, text, &[first, second]);
                 assert_eq!(shown, whole, "cut at {first} and {second}");
             }
         }

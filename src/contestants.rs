@@ -250,19 +250,18 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Vec<Contestant>> {
                  host:port, e.g. \"127.0.0.1:11434\", not a URL"
             );
         }
-        if let Some(price) = contestant.price {
-            if !(price.input >= 0.0
+        if let Some(price) = contestant.price
+            && !(price.input >= 0.0
                 && price.output >= 0.0
                 && price.input.is_finite()
                 && price.output.is_finite())
-            {
-                anyhow::bail!(
-                    "{name}: contestant `{id}` has price {{ input = {}, output = {} }}; both \
+        {
+            anyhow::bail!(
+                "{name}: contestant `{id}` has price {{ input = {}, output = {} }}; both \
                      must be US dollars per million tokens, 0 or more",
-                    price.input,
-                    price.output
-                );
-            }
+                price.input,
+                price.output
+            );
         }
     }
     Ok(file.contestants)

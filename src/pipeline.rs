@@ -580,10 +580,10 @@ impl Checker<'_> {
                     .unwrap_or_default()
                     .trim()
                     .to_owned();
-                if let Some(unknown) = between(&inner, "unknown field `", "`") {
-                    if path.last().map(String::as_str) != Some(unknown) {
-                        path.push(unknown.to_owned());
-                    }
+                if let Some(unknown) = between(&inner, "unknown field `", "`")
+                    && path.last().map(String::as_str) != Some(unknown)
+                {
+                    path.push(unknown.to_owned());
                 }
                 let refs: Vec<&str> = path.iter().map(String::as_str).collect();
                 let message = explain(&refs, &inner);

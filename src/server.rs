@@ -448,16 +448,25 @@ fn view_with<Run>(
 /// usage and cost that would tell the model by its price.
 fn conceal(run: &mut RunRecord, position: usize) {
     let (concealer, hidden) = Concealer::at(&run.contestant, position);
-    run.failure = run.failure.as_deref().map(|text| concealer.apply(text));
+    let reason = run.failure.clone();
+    run.failure = reason
+        .as_deref()
+        .map(|text| concealer.failure(text, run.fault));
     for text in run.logs.values_mut() {
         *text = concealer.apply(text);
+    }
+    // The error log repeats the reason.
+    if let (Some(reason), Some(shown), Some(log)) =
+        (&reason, &run.failure, run.logs.get_mut("error"))
+    {
+        *log = log.replace(&concealer.apply(reason), shown);
     }
     run.reply = concealer.apply(&run.reply);
     for diagnostic in &mut run.diagnostics {
         diagnostic.message = concealer.apply(&diagnostic.message);
     }
     if let Some(crate::plugin::FinishReason::Error(message)) = &mut run.finish {
-        *message = concealer.apply(message);
+        *message = concealer.failure(message, Some(crate::run::Fault::Provider));
     }
     run.usage = Default::default();
     run.cost_usd = 0.0;
@@ -568,7 +577,8 @@ async fn history(
             if names_hidden {
                 for (position, run) in runs.iter_mut().enumerate() {
                     let (concealer, hidden) = Concealer::at(&run.contestant, position);
-                    run.failure = run.failure.as_deref().map(|text| concealer.apply(text));
+                    run.failure =
+                        (run.failure.as_deref()).map(|text| concealer.failure(text, run.fault));
                     run.cost_usd = 0.0;
                     run.contestant = hidden;
                 }
@@ -792,8 +802,10 @@ async fn session_events(
         receiver: tokio::sync::broadcast::Receiver<Event>,
         last_seq: Option<u64>,
         concealers: Option<std::collections::HashMap<String, Concealer>>,
+        arena: Arena,
     }
     let cursor = Cursor {
+        arena: arena.clone(),
         session,
         pending: missed.into(),
         receiver,
@@ -815,7 +827,9 @@ async fn session_events(
                 {
                     match &mut event.kind {
                         crate::run::EventKind::Status { reason, .. } => {
-                            *reason = reason.as_deref().map(|text| concealer.apply(text));
+                            // A reason comes with the run's end, when its fault is known.
+                            let fault = cursor.arena.run(&event.run).and_then(|run| run.fault);
+                            *reason = reason.as_deref().map(|text| concealer.failure(text, fault));
                         }
                         crate::run::EventKind::Reply { text } => *text = concealer.apply(text),
                         crate::run::EventKind::Log { line, .. } => *line = concealer.apply(line),

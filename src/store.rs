@@ -13,7 +13,7 @@ use rusqlite_migration::{M, Migrations};
 use serde::{Deserialize, Serialize};
 
 use crate::plugin::SourceFile;
-use crate::run::{ContestantView, RunRecord, Status};
+use crate::run::{ContestantView, Fault, RunRecord, Status};
 
 /// Every schema change is a new file here, never an edit of an applied one.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_battles_runs_votes.sql")];
@@ -110,6 +110,7 @@ pub struct HistoryRun {
     pub status: Status,
     pub failed_stage: Option<Status>,
     pub failure: Option<String>,
+    pub fault: Option<Fault>,
     pub cost_usd: f64,
 }
 
@@ -413,7 +414,7 @@ impl Store {
         let mut runs_of = connection.prepare(
             "SELECT id, json_extract(record, '$.contestant'), status,
                     json_extract(record, '$.failed_stage'), json_extract(record, '$.failure'),
-                    json_extract(record, '$.cost_usd')
+                    json_extract(record, '$.cost_usd'), json_extract(record, '$.fault')
              FROM runs WHERE battle = ?1 ORDER BY position",
         )?;
         let mut entries = Vec::with_capacity(infos.len());
@@ -430,6 +431,10 @@ impl Store {
                         failed_stage: failed_stage.as_deref().and_then(Status::parse),
                         failure: row.get(4)?,
                         cost_usd: row.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
+                        // As the record spells it: serde's names.
+                        fault: row
+                            .get::<_, Option<String>>(6)?
+                            .and_then(|fault| serde_json::from_value(fault.into()).ok()),
                     };
                     Ok((run, row.get(1)?))
                 })?

@@ -400,7 +400,7 @@ async fn offline_local_and_api_contestants_reach_ready_while_a_broken_build_fail
         assert_eq!(seen.chat_authorization, [None], "no key for a local server");
         assert_eq!(
             seen.anthropic_keys,
-            [key.clone()],
+            std::slice::from_ref(&key),
             "the key went to its API"
         );
     }

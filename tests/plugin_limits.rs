@@ -161,19 +161,25 @@ async fn floods_of_diagnostics_and_metrics_are_capped_keeping_what_matters() {
          of 100 per run"
     );
 
-    let settings = [("behaviour".to_owned(), "not-a-number".to_owned())];
-    let error = match plugins.scorers["hostile-scorer"]
-        .score(&report, &pages, &settings, &tight_pipeline().plugin_limits)
-        .await
-    {
-        Ok(scored) => panic!("a NaN metric was accepted: {:?}", scored.metrics),
-        Err(error) => error.to_string(),
-    };
-    assert_eq!(
-        error,
-        "scorer `hostile-scorer` could not score the run: metric `undefined` is NaN, not a \
-         finite number"
-    );
+    for (behaviour, refused) in [
+        ("not-a-number", "metric `undefined` is NaN"),
+        ("huge", "metric `overflowing` is 1e308,"),
+    ] {
+        let settings = [("behaviour".to_owned(), behaviour.to_owned())];
+        let error = match plugins.scorers["hostile-scorer"]
+            .score(&report, &pages, &settings, &tight_pipeline().plugin_limits)
+            .await
+        {
+            Ok(scored) => panic!("{behaviour} was accepted: {:?}", scored.metrics),
+            Err(error) => error.to_string(),
+        };
+        assert!(
+            error.starts_with(&format!(
+                "scorer `hostile-scorer` could not score the run: {refused}"
+            )) && error.ends_with("not a number between -1e15 and 1e15"),
+            "{error}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -737,6 +737,18 @@ async fn an_anonymous_battle_names_nobody_anywhere_until_the_vote() {
             assert!(!text.contains(giveaway), "{what} shows {giveaway}: {text}");
         }
     }
+    // Its provider's failure is withheld whole, live too: its address and wording tell it.
+    let withheld = arena::conceal::PROVIDER_FAILURE_WITHHELD;
+    let shown = api
+        .get(&format!("/api/runs/{}?voter=watcher", down.id))
+        .await;
+    assert_eq!(shown["failure"], withheld);
+    assert!(
+        shown["logs"]["error"].as_str().unwrap().contains(withheld),
+        "{shown}"
+    );
+    let events = &seen.last().unwrap().1;
+    assert!(events.contains(withheld), "{events}");
     let record = api
         .get(&format!("/api/runs/{}?voter=watcher", run_ids(&battle)[0]))
         .await;

@@ -239,8 +239,14 @@ impl Sandbox {
                 );
                 return Ok(seen.len());
             }
-            seen.extend(ids.iter().cloned());
-            self.remove_containers(ids).await?;
+            // Each once: one still listed after is being removed, and is waited for.
+            let new: Vec<String> = ids
+                .into_iter()
+                .filter(|id| seen.insert(id.clone()))
+                .collect();
+            if !new.is_empty() {
+                self.remove_containers(new).await?;
+            }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
     }

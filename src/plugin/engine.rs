@@ -149,17 +149,14 @@ impl PluginEngine {
         let Some(dir) = &self.inner.disk_cache else {
             return;
         };
-        let result = component
-            .serialize()
-            .map_err(anyhow::Error::from)
-            .and_then(|bytes| {
-                std::fs::create_dir_all(dir)?;
-                // Write then rename, so a concurrent reader never sees half a file.
-                let partial = dir.join(format!("{hash}.cwasm.{}", std::process::id()));
-                std::fs::write(&partial, bytes)?;
-                std::fs::rename(&partial, dir.join(format!("{hash}.cwasm")))?;
-                Ok(())
-            });
+        let result = component.serialize().and_then(|bytes| {
+            std::fs::create_dir_all(dir)?;
+            // Write then rename, so a concurrent reader never sees half a file.
+            let partial = dir.join(format!("{hash}.cwasm.{}", std::process::id()));
+            std::fs::write(&partial, bytes)?;
+            std::fs::rename(&partial, dir.join(format!("{hash}.cwasm")))?;
+            Ok(())
+        });
         if let Err(error) = result {
             tracing::warn!(dir = %dir.display(), %error, "Could not cache a compiled component.");
         }

@@ -506,6 +506,10 @@ impl std::fmt::Debug for ScorerPlugin {
 /// record and page, like a provider's reply cap.
 pub const MAX_METRICS: usize = 100;
 
+/// The largest magnitude a metric may have: far beyond any count, size or time a page
+/// has, and far from where the means of the leaderboard would overflow.
+pub const MAX_METRIC_MAGNITUDE: f64 = 1e15;
+
 /// A scorer's metrics, and what it logged while scoring (which elements it counted, say).
 pub struct Scored {
     pub metrics: Vec<Metric>,
@@ -578,11 +582,17 @@ impl ScorerPlugin {
                 ),
             });
         }
-        // A NaN or infinity has no place in a mean, a table or JSON (which writes it as null).
-        if let Some((name, value, _)) = metrics.iter().find(|(_, value, _)| !value.is_finite()) {
+        // A NaN or infinity has no place in a mean, a table or JSON (which writes it as
+        // null), nor a value so large that a sum of a few overflows to one.
+        if let Some((name, value, _)) = metrics
+            .iter()
+            .find(|(_, value, _)| !value.is_finite() || value.abs() > MAX_METRIC_MAGNITUDE)
+        {
             return Err(ScoreError::Refused {
                 plugin: self.meta.id.clone(),
-                message: format!("metric `{name}` is {value}, not a finite number"),
+                message: format!(
+                    "metric `{name}` is {value:e}, not a number between -1e15 and 1e15"
+                ),
             });
         }
         let metrics = metrics

@@ -1,6 +1,6 @@
 //! `hostile-scorer`, for the host's tests only: misbehaves as its `behaviour` setting says
-//! (`trap`, `loop`, `memory`, `flood`: a thousand metrics, `not-a-number`: NaN and infinite
-//! values), or scores every run with one
+//! (`trap`, `loop`, `memory`, `flood`: a thousand metrics, `not-a-number`: a NaN,
+//! `huge`: 1e308), or scores every run with one
 //! metric (`fine`), so tests can check that the pipeline's limits hold for scorers as they
 //! do for providers.
 
@@ -26,17 +26,15 @@ impl Guest for HostileScorer {
 
     fn score(_report: RunReport, settings: Settings) -> Result<Vec<Metric>, String> {
         misbehave::misbehave(&settings);
-        if misbehave::behaviour(&settings) == "not-a-number" {
-            let metric = |name: &str, value: f64| Metric {
-                name: name.into(),
-                value,
-                unit: "points".into(),
-            };
-            return Ok(vec![
-                metric("fine", 1.0),
-                metric("undefined", f64::NAN),
-                metric("unbounded", f64::INFINITY),
-            ]);
+        let metric = |name: &str, value: f64| Metric {
+            name: name.into(),
+            value,
+            unit: "points".into(),
+        };
+        match misbehave::behaviour(&settings) {
+            "not-a-number" => return Ok(vec![metric("fine", 1.0), metric("undefined", f64::NAN)]),
+            "huge" => return Ok(vec![metric("fine", 1.0), metric("overflowing", 1e308)]),
+            _ => {}
         }
         // `flood`: more metrics than any table can show.
         let count = if misbehave::behaviour(&settings) == "flood" {
