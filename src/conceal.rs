@@ -2,7 +2,7 @@
 //! a contestant away in a run's text is replaced by its letter.
 //!
 //! What is replaced is what the arena knows of the contestant: its name, id and model,
-//! in any letter case, wherever they stand as words of their own; and its provider where
+//! in any ASCII letter case, wherever they stand as words of their own; and its provider where
 //! the arena's own messages cite it (in backticks, as in "provider `google` failed"). A
 //! bare provider id is left alone: it is an ordinary word of code ("next/font/google"), and
 //! replacing it in one contestant's text only would point at that contestant. A failure
@@ -41,7 +41,7 @@ impl Concealer {
         if real.provider.chars().count() >= SHORTEST_LABEL {
             needles.push(format!("`{}`", real.provider.to_ascii_lowercase()));
         }
-        needles.sort_by_key(|needle| std::cmp::Reverse(needle.len()));
+        needles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         needles.dedup();
         Self {
             needles,
@@ -234,8 +234,8 @@ mod tests {
         );
     }
 
-    /// Settles `text` fed in `piece`-byte pieces; returns what was shown and the most
-    /// that was ever held back.
+    /// Settles `text` fed in pieces ending at `cuts`, as the arena does a streamed reply;
+    /// returns what was shown and the most that was ever held back.
     fn stream(concealer: &Concealer, text: &str, cuts: &[usize]) -> (String, usize) {
         let mut held = String::new();
         let mut shown = String::new();
