@@ -258,11 +258,13 @@ const MAX_LOG_LINE_CHARS: usize = 4_000;
 
 impl RunHandle {
     /// A run with no container or task yet (a new one), or never again (one read back).
+    /// `settle_names`: the concealer of an anonymous battle's run that is still to stream.
     fn new(
         record: RunRecord,
         catalog: Arc<Catalog>,
         session: Arc<Session>,
         store: Arc<Store>,
+        settle_names: Option<Concealer>,
     ) -> Self {
         Self {
             catalog,
@@ -271,9 +273,7 @@ impl RunHandle {
             last_visit: Mutex::new(Instant::now()),
             log_lines: Mutex::new(HashMap::new()),
             store,
-            unsettled_reply: session
-                .anonymous
-                .then(|| (Concealer::new(&record.contestant, ""), Mutex::default())),
+            unsettled_reply: settle_names.map(|concealer| (concealer, Mutex::default())),
             unsaved: AtomicBool::new(false),
             saving: Mutex::new(()),
             record: Mutex::new(record),
@@ -745,12 +745,17 @@ impl Arena {
         tracing::info!(session = %id, contestants = chosen.len(), "Battle started.");
 
         let pipeline = Arc::new(pipeline);
-        for ((contestant, run_id), record) in chosen.into_iter().zip(run_ids).zip(records) {
+        let contestants: Vec<ContestantView> =
+            records.iter().map(|r| r.contestant.clone()).collect();
+        let runs = chosen.into_iter().zip(run_ids).zip(records).enumerate();
+        for (position, ((contestant, run_id), record)) in runs {
+            let settle_names = anonymous.then(|| Concealer::for_run(&contestants, position));
             let handle = Arc::new(RunHandle::new(
                 record,
                 catalog.clone(),
                 session.clone(),
                 self.inner.store.clone(),
+                settle_names,
             ));
             self.inner
                 .runs
@@ -918,6 +923,7 @@ impl Arena {
                 catalog.clone(),
                 session.clone(),
                 self.inner.store.clone(),
+                None,
             );
             handles.insert(id, Arc::new(handle));
         }
@@ -1085,6 +1091,10 @@ impl Arena {
             if let Some(task) = handle.task.lock().unwrap().take() {
                 task.abort();
             }
+        }
+        // Not left to drop: tasks may hold the arena past the end of the process.
+        if let Some(browser) = self.inner.browser.get() {
+            browser.close_now().await;
         }
         self.inner.folder_lock.lock().unwrap().take();
     }

@@ -106,6 +106,7 @@ pub async fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
             "category": args.category,
             "pipeline": args.pipeline,
             "battles": summary,
+            "totals": contestant_totals(&battles),
         });
         std::fs::write(&path, serde_json::to_vec_pretty(&summary)?)?;
         println!("\nBatch summary: {}", path.display());
@@ -262,22 +263,59 @@ async fn one_battle(arena: &Arena, prompt: &str, args: &RunArgs) -> anyhow::Resu
     })
 }
 
+/// One contestant's figures over a batch.
+#[derive(serde::Serialize)]
+struct ContestantTotals {
+    contestant: String,
+    runs: usize,
+    ready: usize,
+    /// Over its runs that got to ready; see [`ready_ms`].
+    mean_ready_ms: Option<f64>,
+    cost_usd: f64,
+}
+
+/// Each contestant's totals, in the order contestants first appear in the batch.
+fn contestant_totals(battles: &[BattleResult]) -> Vec<ContestantTotals> {
+    let mut totals: Vec<ContestantTotals> = Vec::new();
+    let mut ready_times: Vec<Vec<u64>> = Vec::new();
+    for run in battles.iter().flat_map(|battle| &battle.runs) {
+        let at = match totals
+            .iter()
+            .position(|t| t.contestant == run.contestant.id)
+        {
+            Some(at) => at,
+            None => {
+                totals.push(ContestantTotals {
+                    contestant: run.contestant.id.clone(),
+                    runs: 0,
+                    ready: 0,
+                    mean_ready_ms: None,
+                    cost_usd: 0.0,
+                });
+                ready_times.push(Vec::new());
+                totals.len() - 1
+            }
+        };
+        let total = &mut totals[at];
+        total.runs += 1;
+        total.cost_usd += run.cost_usd;
+        if run.status == Status::Ready {
+            total.ready += 1;
+        }
+        ready_times[at].extend(ready_ms(run));
+    }
+    for (total, times) in totals.iter_mut().zip(ready_times) {
+        total.mean_ready_ms =
+            (!times.is_empty()).then(|| times.iter().sum::<u64>() as f64 / times.len() as f64);
+    }
+    totals
+}
+
 /// A batch as one table: a row per prompt, a column per contestant, each cell the run's
 /// outcome (seconds to ready, or the stage it failed in), then each contestant's totals.
 fn print_batch_summary(battles: &[BattleResult]) {
-    let mut contestants: Vec<String> = Vec::new();
-    for run in battles.iter().flat_map(|battle| &battle.runs) {
-        if !contestants.contains(&run.contestant.id) {
-            contestants.push(run.contestant.id.clone());
-        }
-    }
-    let runs_of = |contestant: &String| -> Vec<&RunRecord> {
-        battles
-            .iter()
-            .flat_map(|battle| &battle.runs)
-            .filter(|run| &run.contestant.id == contestant)
-            .collect()
-    };
+    let totals = contestant_totals(battles);
+    let contestants: Vec<&String> = totals.iter().map(|total| &total.contestant).collect();
     let outcome = |run: &RunRecord| match (run.status, ready_ms(run)) {
         (Status::Ready, Some(ms)) => format!("ready {:.0}s", ms as f64 / 1000.0),
         (status, _) => match run.failed_stage {
@@ -304,37 +342,25 @@ fn print_batch_summary(battles: &[BattleResult]) {
                     battle
                         .runs
                         .iter()
-                        .find(|run| &run.contestant.id == contestant)
+                        .find(|run| &run.contestant.id == *contestant)
                         .map_or_else(|| "-".to_owned(), outcome)
                 })
                 .collect();
             (cut(&battle.prompt), cells)
         })
         .collect();
-    let totals = |label: &str, cell: &dyn Fn(&[&RunRecord]) -> String| {
-        let cells = contestants.iter().map(|c| cell(&runs_of(c))).collect();
-        (label.to_owned(), cells)
+    let row = |label: &str, cell: &dyn Fn(&ContestantTotals) -> String| {
+        (label.to_owned(), totals.iter().map(cell).collect())
     };
-    rows.push(totals("ready", &|runs| {
-        let ready = runs
-            .iter()
-            .filter(|run| run.status == Status::Ready)
-            .count();
-        format!("{ready}/{}", runs.len())
+    rows.push(row("ready", &|total| {
+        format!("{}/{}", total.ready, total.runs)
     }));
-    rows.push(totals("mean time to ready", &|runs| {
-        let times: Vec<u64> = runs.iter().filter_map(|run| ready_ms(run)).collect();
-        match times.len() {
-            0 => "-".to_owned(),
-            n => format!(
-                "{:.0}s",
-                times.iter().sum::<u64>() as f64 / n as f64 / 1000.0
-            ),
-        }
+    rows.push(row("mean time to ready", &|total| {
+        total
+            .mean_ready_ms
+            .map_or_else(|| "-".to_owned(), |ms| format!("{:.0}s", ms / 1000.0))
     }));
-    rows.push(totals("cost", &|runs| {
-        format!("${:.4}", runs.iter().map(|run| run.cost_usd).sum::<f64>())
-    }));
+    rows.push(row("cost", &|total| format!("${:.4}", total.cost_usd)));
     let widths: Vec<usize> = contestants
         .iter()
         .enumerate()
@@ -446,6 +472,7 @@ pub async fn serve_command(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let signalled = shutting_down.clone();
     let server = axum::serve(listener, router).with_graceful_shutdown(async move {
         shutdown_signal().await;
+        println!("Shutting down: stopping every run and removing its container.");
         signalled.notify_one();
     });
     // Open event streams (every arena page keeps one) never end by themselves: give

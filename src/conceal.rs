@@ -19,41 +19,44 @@ pub const PROVIDER_FAILURE_WITHHELD: &str =
 const SHORTEST_LABEL: usize = 3;
 
 pub struct Concealer {
-    /// Lowercase (ASCII only, so byte offsets match the text's), longest first, so that a
-    /// name is not half replaced by an id it contains.
-    needles: Vec<String>,
-    letter: String,
+    /// What gives a contestant away, lowercase (ASCII only, so byte offsets match the
+    /// text's), with the letter that stands for it; longest first, so that a name is not
+    /// half replaced by an id it contains.
+    needles: Vec<(String, String)>,
 }
 
 impl Concealer {
-    /// For the run at `position` of its battle, with the view that stands in for `real`.
-    pub fn at(real: &ContestantView, position: usize) -> (Self, ContestantView) {
-        let hidden = ContestantView::hidden(position);
-        (Self::new(real, &hidden.name), hidden)
-    }
-
-    pub fn new(real: &ContestantView, letter: &str) -> Self {
-        let mut needles: Vec<String> = [&real.name, &real.id, &real.model]
-            .into_iter()
-            .filter(|label| label.chars().count() >= SHORTEST_LABEL)
-            .map(|label| label.to_ascii_lowercase())
-            .collect();
-        if real.provider.chars().count() >= SHORTEST_LABEL {
-            needles.push(format!("`{}`", real.provider.to_ascii_lowercase()));
+    /// For the text of the run at `position` of a battle whose runs, in order, have
+    /// `contestants`: every contestant's names become its letter (a reply may name a
+    /// rival), a name two share becomes this run's.
+    pub fn for_run(contestants: &[ContestantView], position: usize) -> Self {
+        let own = contestants.get(position).into_iter().map(|c| (position, c));
+        let others = (contestants.iter().enumerate()).filter(|&(at, _)| at != position);
+        let mut needles: Vec<(String, String)> = Vec::new();
+        for (at, real) in own.chain(others) {
+            let letter = ContestantView::hidden(at).name;
+            let labels = [&real.name, &real.id, &real.model]
+                .into_iter()
+                .filter(|label| label.chars().count() >= SHORTEST_LABEL)
+                .map(|label| label.to_ascii_lowercase());
+            let provider = (real.provider.chars().count() >= SHORTEST_LABEL)
+                .then(|| format!("`{}`", real.provider.to_ascii_lowercase()));
+            for needle in labels.chain(provider) {
+                if !needles.iter().any(|(known, _)| *known == needle) {
+                    needles.push((needle, letter.clone()));
+                }
+            }
         }
-        needles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        needles.dedup();
-        Self {
-            needles,
-            letter: letter.to_owned(),
-        }
+        // Stable: among needles of one length, this run's own come first.
+        needles.sort_by_key(|(needle, _)| std::cmp::Reverse(needle.len()));
+        Self { needles }
     }
 
     /// `text` with every needle that stands as a word of its own replaced by the letter:
     /// an id `down` leaves "shutdown" alone.
     pub fn apply(&self, text: &str) -> String {
         let mut text = text.to_owned();
-        for needle in &self.needles {
+        for (needle, letter) in &self.needles {
             let matches = self.word_matches(&text, needle);
             if matches.is_empty() {
                 continue;
@@ -62,7 +65,7 @@ impl Concealer {
             let mut copied = 0;
             for at in matches {
                 out.push_str(&text[copied..at]);
-                out.push_str(&self.letter);
+                out.push_str(letter);
                 copied = at + needle.len();
             }
             out.push_str(&text[copied..]);
@@ -88,7 +91,7 @@ impl Concealer {
     /// bytes are looked at, so a long reply streamed in tiny pieces costs no more per piece
     /// than a short one.
     pub fn settled_len(&self, text: &str) -> usize {
-        let Some(longest) = self.needles.first().map(String::len) else {
+        let Some(longest) = self.needles.first().map(|(needle, _)| needle.len()) else {
             return text.len();
         };
         // A needle and the character after it, which tells whether it ends a word.
@@ -100,7 +103,7 @@ impl Concealer {
             let from = floor_char_boundary(text, cut.saturating_sub(longest));
             let to = ceil_char_boundary(text, cut + longest);
             let near = text[from..to].to_ascii_lowercase();
-            let spanning = self.needles.iter().find_map(|needle| {
+            let spanning = self.needles.iter().find_map(|(needle, _)| {
                 occurrences(&near, needle)
                     .map(|at| from + at)
                     .find(|&at| at < cut && cut < at + needle.len())
@@ -192,6 +195,16 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
 mod tests {
     use super::*;
 
+    fn gemini() -> ContestantView {
+        ContestantView {
+            id: "gemini-4".into(),
+            name: "Gemini 4".into(),
+            provider: "google".into(),
+            model: "gemini-4-carbon".into(),
+        }
+    }
+
+    /// The text of run B, Claude Haiku, in a battle where run A is Gemini.
     fn claude() -> Concealer {
         let real = ContestantView {
             id: "claude-haiku".into(),
@@ -199,7 +212,15 @@ mod tests {
             provider: "anthropic".into(),
             model: "claude-haiku-5-5".into(),
         };
-        Concealer::new(&real, "Contestant B")
+        Concealer::for_run(&[gemini(), real], 1)
+    }
+
+    #[test]
+    fn a_rival_named_in_a_reply_goes_too() {
+        assert_eq!(
+            claude().apply("Unlike Gemini 4 (gemini-4-carbon), I, Claude Haiku 5.5, wrote this."),
+            "Unlike Contestant A (Contestant A), I, Contestant B, wrote this."
+        );
     }
 
     #[test]
@@ -213,13 +234,7 @@ mod tests {
 
     #[test]
     fn a_provider_goes_where_the_arena_cites_it_and_stays_in_code() {
-        let real = ContestantView {
-            id: "gemini-4".into(),
-            name: "Gemini 4".into(),
-            provider: "google".into(),
-            model: "gemini-4-carbon".into(),
-        };
-        let concealer = Concealer::new(&real, "Contestant A");
+        let concealer = Concealer::for_run(&[gemini()], 0);
         assert_eq!(
             concealer.apply("provider `google` failed; import { Inter } from \"next/font/google\""),
             "provider Contestant A failed; import { Inter } from \"next/font/google\""
@@ -272,7 +287,7 @@ mod tests {
             provider: String::new(),
             model: String::new(),
         };
-        let concealer = Concealer::new(&real, "X");
+        let concealer = Concealer::for_run(&[real], 0);
         let text = "ab-AbAb-ab-Ab-ab ab-ab-ab";
         let whole = concealer.apply(text);
         for first in 0..=text.len() {

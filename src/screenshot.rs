@@ -350,10 +350,16 @@ impl Browser {
 
     /// Closes Chromium and removes its profile directory.
     pub async fn close(self) {
-        let Some(instance) = self.current.into_inner() else {
+        self.close_now().await;
+    }
+
+    /// Closes the running Chromium, if any, and removes its profile directory; a capture
+    /// after this starts a new one. For an owner that cannot give the browser up, as an
+    /// arena shutting down with its tasks still holding it.
+    pub async fn close_now(&self) {
+        let Some(instance) = self.current.lock().await.take() else {
             return;
         };
-
         // A capture still holding the instance drops it when it ends, which kills Chromium.
         if let Ok(mut instance) = Arc::try_unwrap(instance) {
             instance.shut_down().await;

@@ -417,8 +417,9 @@ fn view_with<Run>(
     let mut runs = arena.runs_of(session);
     let mut voting = arena.voting(session, voter)?;
     if names_hidden {
+        let contestants = contestants_of(&runs);
         for (position, run) in runs.iter_mut().enumerate() {
-            conceal(run, position);
+            conceal(run, &contestants, position);
         }
         // Why a vote would not count, told of the runs as this voter sees them.
         voting.excluded = runs.iter().find_map(RunRecord::arena_fault);
@@ -443,11 +444,17 @@ fn view_with<Run>(
     })
 }
 
+/// Who competes in each run, in the battle's order: what a [`Concealer`] hides.
+fn contestants_of(runs: &[RunRecord]) -> Vec<crate::run::ContestantView> {
+    runs.iter().map(|run| run.contestant.clone()).collect()
+}
+
 /// A run as someone who has not voted on its anonymous battle sees it: by its letter, its
 /// reasons and logs without the contestant's name, model or provider, and without the
 /// usage and cost that would tell the model by its price.
-fn conceal(run: &mut RunRecord, position: usize) {
-    let (concealer, hidden) = Concealer::at(&run.contestant, position);
+fn conceal(run: &mut RunRecord, contestants: &[crate::run::ContestantView], position: usize) {
+    let concealer = Concealer::for_run(contestants, position);
+    let hidden = crate::run::ContestantView::hidden(position);
     let reason = run.failure.clone();
     run.failure = reason
         .as_deref()
@@ -575,12 +582,13 @@ async fn history(
             let names_hidden = arena.hides_names(&entry.info.id, entry.info.anonymous, voter);
             let mut runs = entry.runs;
             if names_hidden {
+                let contestants: Vec<_> = runs.iter().map(|run| run.contestant.clone()).collect();
                 for (position, run) in runs.iter_mut().enumerate() {
-                    let (concealer, hidden) = Concealer::at(&run.contestant, position);
+                    let concealer = Concealer::for_run(&contestants, position);
                     run.failure =
                         (run.failure.as_deref()).map(|text| concealer.failure(text, run.fault));
                     run.cost_usd = 0.0;
-                    run.contestant = hidden;
+                    run.contestant = crate::run::ContestantView::hidden(position);
                 }
             }
             serde_json::json!({
@@ -691,7 +699,8 @@ fn visible_run(arena: &Arena, id: &str, voter: Option<&str>) -> Result<RunRecord
         && arena.names_hidden(&session, voter)
     {
         let position = session.run_ids.iter().position(|run| run == id);
-        conceal(&mut record, position.unwrap_or(0));
+        let contestants = contestants_of(&arena.runs_of(&session));
+        conceal(&mut record, &contestants, position.unwrap_or(0));
     }
     Ok(record)
 }
@@ -788,11 +797,10 @@ async fn session_events(
     let concealers: Option<std::collections::HashMap<String, Concealer>> = arena
         .names_hidden(&session, query.voter.as_deref())
         .then(|| {
-            arena
-                .runs_of(&session)
-                .iter()
-                .enumerate()
-                .map(|(position, run)| (run.id.clone(), Concealer::at(&run.contestant, position).0))
+            let runs = arena.runs_of(&session);
+            let contestants = contestants_of(&runs);
+            (runs.iter().enumerate())
+                .map(|(position, run)| (run.id.clone(), Concealer::for_run(&contestants, position)))
                 .collect()
         });
 

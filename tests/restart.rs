@@ -47,13 +47,15 @@ async fn a_restarted_arena_removes_what_a_killed_one_left_running() {
         .spawn()
         .unwrap();
 
-    // Wait until the battle has a container (its install), then kill the arena outright.
+    // Wait until the battle has a stage's container (its install: not a short-lived helper
+    // container, which may be gone by itself a moment later), then kill the arena outright.
     let started = Instant::now();
     let old_instance = loop {
-        if let Some(instance) = arena_containers(&docker, &deployment)
-            .await
+        let staged = common::containers_labelled(&docker, "vibe-arena.phase").await;
+        if let Some(instance) = staged
             .into_iter()
-            .next()
+            .filter_map(|(_, labels)| labels.get("vibe-arena.instance").cloned())
+            .find(|instance| instance.starts_with(&format!("{deployment}-")))
         {
             break instance;
         }

@@ -561,6 +561,14 @@ async fn a_prompt_file_runs_one_battle_per_prompt_and_prints_a_summary_table() {
     assert_eq!(batch["category"], "shops");
     assert_eq!(batch["battles"].as_array().unwrap().len(), 2);
     assert_eq!(batch["battles"][1]["prompt"], "A page for a tea room");
+    // The table's totals, per contestant: both failed twice.
+    assert_eq!(
+        batch["totals"],
+        json!([
+            { "contestant": "alpha", "runs": 2, "ready": 0, "mean_ready_ms": null, "cost_usd": 0.0 },
+            { "contestant": "bravo", "runs": 2, "ready": 0, "mean_ready_ms": null, "cost_usd": 0.0 },
+        ])
+    );
     // The battles are in the arena's history, with their category.
     let store = arena::store::Store::open(&out).unwrap();
     let (total, battles) = store
