@@ -1094,7 +1094,7 @@ impl Arena {
         }
         // Not left to drop: tasks may hold the arena past the end of the process.
         if let Some(browser) = self.inner.browser.get() {
-            browser.close_now().await;
+            browser.close().await;
         }
         self.inner.folder_lock.lock().unwrap().take();
     }

@@ -57,7 +57,7 @@ impl Concealer {
     pub fn apply(&self, text: &str) -> String {
         let mut text = text.to_owned();
         for (needle, letter) in &self.needles {
-            let matches = self.word_matches(&text, needle);
+            let matches = word_matches(&text, needle);
             if matches.is_empty() {
                 continue;
             }
@@ -96,12 +96,12 @@ impl Concealer {
         };
         // A needle and the character after it, which tells whether it ends a word.
         let reach = longest + 4;
-        let mut cut = floor_char_boundary(text, text.len().saturating_sub(reach));
+        let mut cut = text.floor_char_boundary(text.len().saturating_sub(reach));
         loop {
             // Before the cut every needle is whole in `text`: move the cut to the start of
             // any that spans it.
-            let from = floor_char_boundary(text, cut.saturating_sub(longest));
-            let to = ceil_char_boundary(text, cut + longest);
+            let from = text.floor_char_boundary(cut.saturating_sub(longest));
+            let to = text.ceil_char_boundary(cut + longest);
             let near = text[from..to].to_ascii_lowercase();
             let spanning = self.needles.iter().find_map(|(needle, _)| {
                 occurrences(&near, needle)
@@ -121,7 +121,7 @@ impl Concealer {
             }
             // A word longer than `reach` (a run of digits, a hash) is cut inside: a
             // piece's edge counts as a word's, so that can only conceal more, never less.
-            let word_floor = floor_char_boundary(text, cut.saturating_sub(reach));
+            let word_floor = text.floor_char_boundary(cut.saturating_sub(reach));
             let start = text[word_floor..cut]
                 .char_indices()
                 .rev()
@@ -134,31 +134,30 @@ impl Concealer {
             }
         }
     }
-
-    /// Where `needle` starts in `text` as a word of its own, in any ASCII letter case: an
-    /// edge of the needle that is a letter or digit must not have one beside it.
-    fn word_matches(&self, text: &str, needle: &str) -> Vec<usize> {
-        let lower = text.to_ascii_lowercase();
-        let opens_a_word = word_char(needle.chars().next());
-        let closes_a_word = word_char(needle.chars().next_back());
-        let mut found = Vec::new();
-        let mut after_last = 0;
-        for at in occurrences(&lower, needle) {
-            if at < after_last {
-                continue;
-            }
-            let end = at + needle.len();
-            let word_goes_on_before = opens_a_word && word_char(text[..at].chars().next_back());
-            let word_goes_on_after = closes_a_word && word_char(text[end..].chars().next());
-            if !word_goes_on_before && !word_goes_on_after {
-                found.push(at);
-                after_last = end;
-            }
-        }
-        found
-    }
 }
 
+/// Where `needle` starts in `text` as a word of its own, in any ASCII letter case: an
+/// edge of the needle that is a letter or digit must not have one beside it.
+fn word_matches(text: &str, needle: &str) -> Vec<usize> {
+    let lower = text.to_ascii_lowercase();
+    let opens_a_word = word_char(needle.chars().next());
+    let closes_a_word = word_char(needle.chars().next_back());
+    let mut found = Vec::new();
+    let mut after_last = 0;
+    for at in occurrences(&lower, needle) {
+        if at < after_last {
+            continue;
+        }
+        let end = at + needle.len();
+        let word_goes_on_before = opens_a_word && word_char(text[..at].chars().next_back());
+        let word_goes_on_after = closes_a_word && word_char(text[end..].chars().next());
+        if !word_goes_on_before && !word_goes_on_after {
+            found.push(at);
+            after_last = end;
+        }
+    }
+    found
+}
 /// Letters and digits of ASCII make words: names are matched in ASCII, and a name written
 /// against text of another script ("我是Claude") still stands on its own.
 fn word_char(c: Option<char>) -> bool {
@@ -174,21 +173,6 @@ fn occurrences<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = u
         from = at + haystack[at..].chars().next().map_or(1, char::len_utf8);
         Some(at)
     })
-}
-
-fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
-}
-
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 #[cfg(test)]

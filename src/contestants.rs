@@ -258,7 +258,7 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Vec<Contestant>> {
         {
             anyhow::bail!(
                 "{name}: contestant `{id}` has price {{ input = {}, output = {} }}; both \
-                     must be US dollars per million tokens, 0 or more",
+                 must be US dollars per million tokens, 0 or more",
                 price.input,
                 price.output
             );

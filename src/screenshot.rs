@@ -348,15 +348,10 @@ impl Browser {
             .and_then(|instance| instance.pid)
     }
 
-    /// Closes Chromium and removes its profile directory.
-    pub async fn close(self) {
-        self.close_now().await;
-    }
-
     /// Closes the running Chromium, if any, and removes its profile directory; a capture
-    /// after this starts a new one. For an owner that cannot give the browser up, as an
-    /// arena shutting down with its tasks still holding it.
-    pub async fn close_now(&self) {
+    /// after this starts a new one. It takes the browser by reference for an owner that
+    /// cannot give it up, as an arena shutting down with its tasks still holding it.
+    pub async fn close(&self) {
         let Some(instance) = self.current.lock().await.take() else {
             return;
         };

@@ -10,9 +10,10 @@ use serde_json::{Value, json};
 
 mod common;
 
-/// Instance labels of the arena containers that exist now, for one deployment.
-async fn arena_containers(docker: &bollard::Docker, deployment: &str) -> Vec<String> {
-    let containers = common::containers_labelled(docker, "vibe-arena.instance").await;
+/// Instance labels of the arena containers that exist now, for one deployment, of those
+/// carrying `label`.
+async fn arena_containers(docker: &bollard::Docker, deployment: &str, label: &str) -> Vec<String> {
+    let containers = common::containers_labelled(docker, label).await;
     containers
         .into_iter()
         .filter_map(|(_, labels)| labels.get("vibe-arena.instance").cloned())
@@ -51,11 +52,10 @@ async fn a_restarted_arena_removes_what_a_killed_one_left_running() {
     // container, which may be gone by itself a moment later), then kill the arena outright.
     let started = Instant::now();
     let old_instance = loop {
-        let staged = common::containers_labelled(&docker, "vibe-arena.phase").await;
-        if let Some(instance) = staged
+        if let Some(instance) = arena_containers(&docker, &deployment, "vibe-arena.phase")
+            .await
             .into_iter()
-            .filter_map(|(_, labels)| labels.get("vibe-arena.instance").cloned())
-            .find(|instance| instance.starts_with(&format!("{deployment}-")))
+            .next()
         {
             break instance;
         }
@@ -73,7 +73,7 @@ async fn a_restarted_arena_removes_what_a_killed_one_left_running() {
     child.wait().unwrap();
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(
-        arena_containers(&docker, &deployment)
+        arena_containers(&docker, &deployment, "vibe-arena.instance")
             .await
             .contains(&old_instance),
         "the killed arena's container outlives it (otherwise this test proves nothing)"
@@ -84,7 +84,7 @@ async fn a_restarted_arena_removes_what_a_killed_one_left_running() {
         ..ArenaConfig::default()
     };
     let restarted = Arena::start(config).await.unwrap();
-    let left: Vec<String> = arena_containers(&docker, &deployment)
+    let left: Vec<String> = arena_containers(&docker, &deployment, "vibe-arena.instance")
         .await
         .into_iter()
         .filter(|instance| instance != restarted.instance())

@@ -591,7 +591,8 @@ impl ScorerPlugin {
             return Err(ScoreError::Refused {
                 plugin: self.meta.id.clone(),
                 message: format!(
-                    "metric `{name}` is {value:e}, not a number between -1e15 and 1e15"
+                    "metric `{name}` is {value:e}, not a number between \
+                     -{MAX_METRIC_MAGNITUDE:e} and {MAX_METRIC_MAGNITUDE:e}"
                 ),
             });
         }
